@@ -1,0 +1,252 @@
+/* dataengine.h: the stable C ABI of dataengine (DESIGN §6). Pure C99.
+ *
+ * Conventions
+ *   - Objects are opaque handles de_x_t, made by de_x_create / de_x_load(..., de_x_t **out) and
+ *     released by de_x_free(x); passing NULL to a _free function is fine.
+ *   - Every fallible call returns a de_status: DE_OK (0) or a negative error. The message of the
+ *     last failure on the calling thread is de_last_error() (borrowed, never NULL, valid until the
+ *     next failing call on that thread). On failure, out-parameters are set to NULL / 0.
+ *   - Options structs start with struct_size, are filled by de_x_options_init(&o, sizeof o), are
+ *     passed by pointer (NULL means defaults) and only ever grow at the end: a host built against
+ *     an older header keeps working.
+ *   - Strings are UTF-8. A returned `const char *` is borrowed (its lifetime is stated); a
+ *     returned `char *` is owned by the caller and released with de_string_free.
+ *   - Callbacks are a function pointer plus a void *user_data; a non-zero return aborts the work,
+ *     which then fails with DE_EABORTED. No C++ exception ever crosses this boundary.
+ *   - Only de_* symbols are exported.
+ */
+#ifndef DATAENGINE_H
+#define DATAENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  if defined(DE_BUILDING_LIBRARY)
+#    define DE_API __declspec(dllexport)
+#  else
+#    define DE_API __declspec(dllimport)
+#  endif
+#else
+#  define DE_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Versions */
+
+#define DE_VERSION_MAJOR 0
+#define DE_VERSION_MINOR 1
+#define DE_VERSION_PATCH 0
+/* Bumped on any incompatible change of this header's types or functions. */
+#define DE_ABI_VERSION 1
+
+DE_API const char * de_version(void);     /* "0.1.0", static */
+DE_API int32_t      de_abi_version(void); /* DE_ABI_VERSION of the library actually loaded */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status codes. Values are never renumbered. */
+
+typedef int32_t de_status;
+#define DE_OK           0
+#define DE_EINVALID    -1   /* a bad argument or option */
+#define DE_ENOMEM      -2
+#define DE_EIO         -3   /* a file could not be opened, read or written */
+#define DE_EFORMAT     -4   /* malformed input */
+#define DE_ENOTFOUND   -5   /* no such id, type or file */
+#define DE_ERANGE      -6   /* an index out of range */
+#define DE_EABORTED    -7   /* a callback asked to stop */
+#define DE_EUNSUPPORTED -8
+#define DE_ELIMIT      -9   /* input over a configured limit */
+#define DE_EINTERNAL -100
+
+/* The message of the last failure on this thread: borrowed, never NULL ("" if none yet). */
+DE_API const char * de_last_error(void);
+/* A static, short description of a status, e.g. "format error". */
+DE_API const char * de_status_string(de_status status);
+
+/* Releases strings returned as `char *` by this library. NULL is fine. */
+DE_API void de_string_free(char * string);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Logging. One process-wide sink; by default messages go to stderr. */
+
+#define DE_LOG_DEBUG 0
+#define DE_LOG_INFO  1
+#define DE_LOG_WARN  2
+#define DE_LOG_ERROR 3
+#define DE_LOG_OFF   4
+
+/* `message` is borrowed for the duration of the call. Called from whichever thread logs, one
+ * message at a time. */
+typedef void (*de_log_fn)(int32_t level, const char * message, void * user_data);
+
+/* fn == NULL restores the default sink. */
+DE_API de_status de_set_log_callback(de_log_fn fn, void * user_data);
+DE_API de_status de_set_log_level(int32_t level);
+
+/* Progress of long work: return non-zero to abort (the call then fails with DE_EABORTED).
+ * `phase` is borrowed for the call; total is 0 when unknown. Called on the calling thread. */
+typedef int (*de_progress_fn)(const char * phase, int64_t done, int64_t total, void * user_data);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Datasets: benchmark and training data in any supported format.
+ * Thread-safety: a dataset is immutable once loaded; any number of threads may read it. */
+
+typedef struct de_dataset de_dataset_t;
+
+#define DE_FORMAT_JSONL   0  /* native JSON lines, lossless */
+#define DE_FORMAT_MMBENCH 1  /* MMBench TSV (VLMEvalKit) */
+#define DE_FORMAT_AOKVQA  2  /* A-OKVQA JSON */
+#define DE_FORMAT_SEED    3  /* SEED-Bench JSON */
+#define DE_FORMAT_LLAVA   4  /* LLaVA conversation JSON */
+
+/* Parses "jsonl", "mmbench", "aokvqa", "seed" or "llava". */
+DE_API de_status de_format_from_name(const char * name, int32_t * out);
+
+typedef struct de_dataset_options {
+    size_t         struct_size;        /* set by de_dataset_options_init */
+    int32_t        strict;             /* 1 (default): fail on the first bad record; 0: skip and count */
+    const char *   image_root;         /* NULL (default): the directory of the file */
+    int32_t        keep_none_literal;  /* MMBench: an option cell "None" is text (default 0) */
+    int32_t        verify_images;      /* MMBench: check each base64 image's header (default 1) */
+    int64_t        max_image_bytes;    /* default 64 MiB */
+    int64_t        max_image_pixels;   /* default 40 000 000 */
+    de_progress_fn progress;           /* default NULL */
+    void *         progress_user_data;
+    /* append new fields here, never insert */
+} de_dataset_options;
+
+DE_API de_status de_dataset_options_init(de_dataset_options * options, size_t struct_size);
+
+/* Loads `path` in `format` (a DE_FORMAT_*). options may be NULL. On success *out owns the dataset. */
+DE_API de_status de_dataset_load(const char * path, int32_t format, const de_dataset_options * options,
+                                 de_dataset_t ** out);
+DE_API void      de_dataset_free(de_dataset_t * dataset);
+
+/* What the load skipped (lenient mode), as owned JSON:
+ * {"records": n, "accepted": n, "skipped": {"reason": count}, "messages": [...]}. */
+DE_API de_status de_dataset_read_report(const de_dataset_t * dataset, char ** out_json);
+
+/* Writes atomically. llava_with_rationale selects the QM-AE style for DE_FORMAT_LLAVA. */
+DE_API de_status de_dataset_save(const de_dataset_t * dataset, const char * path, int32_t format,
+                                 int32_t llava_with_rationale);
+
+DE_API de_status de_dataset_count(const de_dataset_t * dataset, size_t * out);
+/* Position of the sample with this id; DE_ENOTFOUND if none. */
+DE_API de_status de_dataset_find(const de_dataset_t * dataset, const char * id, size_t * out_index);
+
+#define DE_IMAGE_NONE   0
+#define DE_IMAGE_FILE   1
+#define DE_IMAGE_INLINE 2
+#define DE_IMAGE_SCENE  3
+
+/* A read-only view of one sample. Every pointer is borrowed from the dataset and valid until
+ * de_dataset_free. Callers set struct_size = sizeof(de_sample_info); fields past it are not
+ * written, so the struct can grow. */
+typedef struct de_sample_info {
+    size_t       struct_size;
+    const char * id;
+    const char * question;
+    const char * hint;           /* "" if none */
+    const char * type;           /* "" if none */
+    const char * parent_type;    /* "" if none */
+    size_t       option_count;   /* 0 for open-ended samples */
+    int32_t      answer;         /* option index, or -1 when unknown */
+    int32_t      image_kind;     /* DE_IMAGE_* */
+    const char * image_path;     /* DE_IMAGE_FILE: relative to the root; DE_IMAGE_SCENE: scene id; else "" */
+    const char * circular_group; /* "" if none */
+    int32_t      rotation;
+    size_t       direct_answer_count;
+    size_t       rationale_count;
+    /* append new fields here, never insert */
+} de_sample_info;
+
+DE_API de_status de_dataset_sample(const de_dataset_t * dataset, size_t index, de_sample_info * out);
+/* Option k of sample `index` (borrowed, valid until de_dataset_free). */
+DE_API de_status de_dataset_option(const de_dataset_t * dataset, size_t index, size_t k, const char ** out);
+DE_API de_status de_dataset_direct_answer(const de_dataset_t * dataset, size_t index, size_t k, const char ** out);
+DE_API de_status de_dataset_rationale(const de_dataset_t * dataset, size_t index, size_t k, const char ** out);
+/* Encoded image bytes of a DE_IMAGE_INLINE sample (borrowed, valid until de_dataset_free). */
+DE_API de_status de_dataset_image_bytes(const de_dataset_t * dataset, size_t index, const uint8_t ** out_data,
+                                        size_t * out_size);
+/* The sample as one owned native-JSON object. */
+DE_API de_status de_dataset_sample_json(const de_dataset_t * dataset, size_t index, char ** out_json);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Evaluation. An evaluator collects predictions for one benchmark, then scores them into a
+ * report. Thread-safety: an evaluator is not; use one per thread. A report is immutable: any
+ * number of threads may read it. */
+
+typedef struct de_evaluator de_evaluator_t;
+typedef struct de_report    de_report_t;
+
+typedef struct de_evaluator_options {
+    size_t       struct_size;  /* set by de_evaluator_options_init */
+    int32_t      circular;     /* 1: a question counts only if all its circular copies are right (default 0) */
+    const char * benchmark;    /* a name for the report (copied), default "" */
+    /* append new fields here, never insert */
+} de_evaluator_options;
+
+DE_API de_status de_evaluator_options_init(de_evaluator_options * options, size_t struct_size);
+
+/* The evaluator keeps its own reference to the dataset's contents: the dataset may be freed first. */
+DE_API de_status de_evaluator_create(const de_dataset_t * benchmark, const de_evaluator_options * options,
+                                     de_evaluator_t ** out);
+DE_API void      de_evaluator_free(de_evaluator_t * evaluator);
+
+/* One prediction per question id; DE_ENOTFOUND for an unknown id, DE_EINVALID for a repeat. */
+DE_API de_status de_evaluator_add_text(de_evaluator_t * evaluator, const char * id, const char * text);
+DE_API de_status de_evaluator_add_letter(de_evaluator_t * evaluator, const char * id, char letter);
+DE_API de_status de_evaluator_add_scores(de_evaluator_t * evaluator, const char * id, const double * scores,
+                                         size_t count);
+/* A-OKVQA: the chosen option's text (may be NULL) and a direct answer (may be NULL). */
+DE_API de_status de_evaluator_add_aokvqa(de_evaluator_t * evaluator, const char * id, const char * choice,
+                                         const char * direct_answer);
+/* Reads a predictions file written by the benchmark's own tools (see `dataengine eval --help`);
+ * call it once per shard file. `format` is the benchmark's DE_FORMAT_*. */
+DE_API de_status de_evaluator_add_file(de_evaluator_t * evaluator, const char * path, int32_t format);
+DE_API de_status de_evaluator_prediction_count(const de_evaluator_t * evaluator, size_t * out);
+
+/* Scores what was added. The evaluator stays usable (more predictions, another finish). */
+DE_API de_status de_evaluator_finish(const de_evaluator_t * evaluator, de_report_t ** out);
+
+DE_API void      de_report_free(de_report_t * report);
+/* Merges reports of disjoint shards of one benchmark into the report of the whole. */
+DE_API de_status de_report_merge(const de_report_t * const * reports, size_t count, de_report_t ** out);
+/* Reads a report written by de_report_json. */
+DE_API de_status de_report_from_json(const char * json, de_report_t ** out);
+
+/* Counts and accuracy (a fraction in [0, 1]) overall (type == NULL) or for one question type. */
+typedef struct de_score {
+    int64_t n;
+    int64_t correct;
+    double  accuracy;
+} de_score;
+
+DE_API de_status de_report_overall(const de_report_t * report, de_score * out);
+DE_API de_status de_report_type_count(const de_report_t * report, size_t * out);
+/* Name of type i in sorted order (borrowed, valid until de_report_free). */
+DE_API de_status de_report_type_name(const de_report_t * report, size_t i, const char ** out);
+DE_API de_status de_report_type_score(const de_report_t * report, const char * type, de_score * out);
+DE_API de_status de_report_parent_type_score(const de_report_t * report, const char * parent_type, de_score * out);
+/* A named metric ("accuracy", "circular_accuracy", "direct_answer_accuracy", ...). */
+DE_API de_status de_report_metric(const de_report_t * report, const char * name, double * out);
+/* Answers that could not be read as an option, refusals, and questions without a prediction. */
+DE_API de_status de_report_problems(const de_report_t * report, int64_t * out_unextracted, int64_t * out_refused,
+                                    int64_t * out_missing);
+/* Bad cases of one type: count, then ids (borrowed, valid until de_report_free). */
+DE_API de_status de_report_bad_case_count(const de_report_t * report, const char * type, size_t * out);
+DE_API de_status de_report_bad_case(const de_report_t * report, const char * type, size_t i, const char ** out);
+/* The whole report as owned JSON / Markdown. */
+DE_API de_status de_report_json(const de_report_t * report, char ** out);
+DE_API de_status de_report_markdown(const de_report_t * report, char ** out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DATAENGINE_H */

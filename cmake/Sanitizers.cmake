@@ -1,0 +1,10 @@
+# DE_SANITIZE=address,undefined instruments every target of this build (ours and tests).
+if(DE_SANITIZE)
+  string(REPLACE "," ";" _de_sanitizers "${DE_SANITIZE}")
+  foreach(_s IN LISTS _de_sanitizers)
+    add_compile_options(-fsanitize=${_s})
+    add_link_options(-fsanitize=${_s})
+  endforeach()
+  add_compile_options(-fno-omit-frame-pointer -fno-sanitize-recover=all)
+  message(STATUS "dataengine: sanitizers ${DE_SANITIZE}")
+endif()

@@ -1,0 +1,7 @@
+// The subcommands of `dataengine`; each returns the process exit code.
+#pragma once
+
+namespace cli {
+int run_eval(int argc, char ** argv);
+int run_convert(int argc, char ** argv);
+}  // namespace cli
