@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
@@ -74,6 +75,53 @@ private:
 // Stable 64-bit hash (FNV-1a) for sharding and seeding: same value on every platform and run.
 uint64_t stable_hash(std::string_view text);
 
+// Positions of items by string id, for containers that own the ids: an open-addressing table
+// of (hash, position) that compares ids through `id_at(position)`, so no id is copied and no node
+// is allocated per item. Positions stay valid when the container reallocates.
+class IdIndex {
+public:
+    static constexpr size_t npos = SIZE_MAX;
+
+    template <class IdAt>
+    size_t find(std::string_view id, const IdAt & id_at) const {
+        if (slots_.empty()) return npos;
+        const uint64_t hash = hash_of(id);
+        for (size_t i = hash & mask();; i = (i + 1) & mask()) {
+            const Slot & slot = slots_[i];
+            if (slot.pos == npos) return npos;
+            if (slot.hash == hash && std::string_view(id_at(slot.pos)) == id) return slot.pos;
+        }
+    }
+    // Adds `pos` under `id`; false (and no change) when `id` is already there.
+    template <class IdAt>
+    bool insert(std::string_view id, size_t pos, const IdAt & id_at) {
+        if ((count_ + 1) * 4 > slots_.size() * 3) grow(std::max<size_t>(16, slots_.size() * 2));
+        const uint64_t hash = hash_of(id);
+        for (size_t i = hash & mask();; i = (i + 1) & mask()) {
+            Slot & slot = slots_[i];
+            if (slot.pos == npos) {
+                slot = {hash, pos};
+                ++count_;
+                return true;
+            }
+            if (slot.hash == hash && std::string_view(id_at(slot.pos)) == id) return false;
+        }
+    }
+    void reserve(size_t count);
+    size_t size() const { return count_; }
+
+private:
+    struct Slot {
+        uint64_t hash = 0;
+        size_t   pos  = npos;
+    };
+    static uint64_t hash_of(std::string_view id) { return std::hash<std::string_view>{}(id); }
+    size_t mask() const { return slots_.size() - 1; }
+    void   grow(size_t slots);
+    std::vector<Slot> slots_;  // power-of-two size, at most 3/4 full
+    size_t            count_ = 0;
+};
+
 // ---------------------------------------------------------------------------------------------
 // A fixed pool of worker threads. parallel_for blocks until every chunk ran; the first
 // exception thrown by a chunk is rethrown on the calling thread after all chunks finished.
@@ -125,6 +173,25 @@ private:
 // Files. Errors are Error(Status::Io) naming the path and the system's reason.
 std::string read_file(const std::string & path);
 bool        file_exists(const std::string & path);
+
+// A whole file mapped read-only into memory (no copy), with at least kPadding readable zero
+// bytes after its end, so that parsers that read ahead (simdjson) can work on it in place.
+// Errors are Error(Status::Io) naming the path. Movable, not copyable.
+class MappedFile {
+public:
+    static constexpr size_t kPadding = 64;
+    explicit MappedFile(const std::string & path);
+    ~MappedFile();
+    MappedFile(MappedFile && other) noexcept;
+    MappedFile & operator=(MappedFile && other) noexcept;
+    MappedFile(const MappedFile &)             = delete;
+    MappedFile & operator=(const MappedFile &) = delete;
+    std::string_view view() const { return {data_, size_}; }
+    size_t size() const { return size_; }
+private:
+    char * data_ = nullptr;
+    size_t size_ = 0, mapped_ = 0;
+};
 
 // Writes `data` to `path` so that readers see either the old file or the whole new one: a
 // temporary file beside it, fsync, then rename. Never leaves a half-written `path`.

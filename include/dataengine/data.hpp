@@ -82,6 +82,10 @@ std::string validate_sample(const Sample & sample);
 // ---------------------------------------------------------------------------------------------
 // Datasets
 
+namespace detail {
+class DatasetBuilder;
+}
+
 // An ordered set of samples with unique ids, and the root their image files are relative to.
 // Read-only use (find, operator[], image_bytes) is safe from many threads at once.
 class Dataset {
@@ -90,6 +94,8 @@ public:
     explicit Dataset(std::string image_root) : image_root_(std::move(image_root)) {}
 
     void add(Sample sample);  // throws Error(Invalid) on a duplicate or empty id
+    bool try_add(Sample && sample);  // false (and `sample` untouched) when the id is taken
+    void reserve(size_t count);
     size_t size() const { return samples_.size(); }
     bool   empty() const { return samples_.empty(); }
     const Sample & operator[](size_t i) const { return samples_[i]; }
@@ -106,8 +112,9 @@ public:
     std::string image_bytes(const Sample & sample) const;
 
 private:
+    friend class detail::DatasetBuilder;  // readers parse straight into samples_
     std::vector<Sample>                     samples_;
-    std::unordered_map<std::string, size_t> index_;
+    IdIndex                                 index_;
     std::string                             image_root_;
 };
 
@@ -205,7 +212,7 @@ public:
     const std::string & image_root() const { return image_root_; }
 private:
     std::vector<PoolImage>                  images_;
-    std::unordered_map<std::string, size_t> index_;
+    IdIndex                                 index_;
     std::string                             image_root_;
 };
 

@@ -229,6 +229,14 @@ std::string locate_syntax_error(std::string_view text) {
 }  // namespace dataengine::json
 
 namespace dataengine::json {
+simdjson::error_code parse_document(simdjson::dom::parser & parser, std::string_view text, bool padded,
+                                    simdjson::padded_string & copy, element & out) {
+    static_assert(simdjson::SIMDJSON_PADDING <= 64, "MappedFile::kPadding must cover simdjson's padding");
+    if (padded) return parser.parse(text.data(), text.size(), false).get(out);
+    copy = simdjson::padded_string(text);
+    return parser.parse(copy).get(out);
+}
+
 std::string describe_parse_failure(simdjson::error_code code, std::string_view text) {
     std::string message = "invalid JSON (" + error_text(code) + ")";
     const std::string where = locate_syntax_error(text);

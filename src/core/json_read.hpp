@@ -41,6 +41,11 @@ bool is_null(object obj, std::string_view key);
 }  // namespace dataengine::json
 
 namespace dataengine::json {
+// Parses one whole document: in place when `padded` (SIMDJSON_PADDING readable bytes follow
+// `text`), else from a padded copy held in `copy`. The element lives as long as parser and copy.
+simdjson::error_code parse_document(simdjson::dom::parser & parser, std::string_view text, bool padded,
+                                    simdjson::padded_string & copy, element & out);
+
 // "invalid JSON (<simdjson's reason>) at line L, column C: <what>" for a rejected document.
 std::string describe_parse_failure(simdjson::error_code code, std::string_view text);
 }  // namespace dataengine::json

@@ -56,6 +56,23 @@ Rng Rng::fork(uint64_t stream) const {
     return Rng(splitmix64(mix));
 }
 
+void IdIndex::reserve(size_t count) {
+    size_t slots = 16;
+    while (slots * 3 < count * 4 + 4) slots *= 2;
+    if (slots > slots_.size()) grow(slots);
+}
+
+void IdIndex::grow(size_t slots) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(slots, Slot{});
+    for (const Slot & slot : old) {
+        if (slot.pos == npos) continue;
+        size_t i = slot.hash & mask();
+        while (slots_[i].pos != npos) i = (i + 1) & mask();
+        slots_[i] = slot;
+    }
+}
+
 uint64_t stable_hash(std::string_view text) {
     uint64_t hash = 0xcbf29ce484222325ULL;
     for (const unsigned char c : text) {

@@ -8,14 +8,27 @@ namespace dataengine {
 
 void Dataset::add(Sample sample) {
     if (sample.id.empty()) throw Error(Status::Invalid, "Dataset::add: sample with an empty id");
-    if (!index_.emplace(sample.id, samples_.size()).second)
+    if (!index_.insert(sample.id, samples_.size(), [this](size_t i) -> const std::string & { return samples_[i].id; }))
         throw Error(Status::Invalid, "Dataset::add: duplicate sample id '" + sample.id + "'");
     samples_.push_back(std::move(sample));
 }
 
+bool Dataset::try_add(Sample && sample) {
+    if (sample.id.empty()) throw Error(Status::Invalid, "Dataset::add: sample with an empty id");
+    if (!index_.insert(sample.id, samples_.size(), [this](size_t i) -> const std::string & { return samples_[i].id; }))
+        return false;
+    samples_.push_back(std::move(sample));
+    return true;
+}
+
+void Dataset::reserve(size_t count) {
+    samples_.reserve(count);
+    index_.reserve(count);
+}
+
 const Sample * Dataset::find(std::string_view id) const {
-    auto it = index_.find(std::string(id));
-    return it == index_.end() ? nullptr : &samples_[it->second];
+    const size_t at = index_.find(id, [this](size_t i) -> const std::string & { return samples_[i].id; });
+    return at == IdIndex::npos ? nullptr : &samples_[at];
 }
 
 std::vector<std::string> Dataset::types() const {
@@ -39,14 +52,14 @@ std::string Dataset::image_bytes(const Sample & sample) const {
 
 void ImagePool::add(PoolImage image) {
     if (image.id.empty()) throw Error(Status::Invalid, "ImagePool::add: image with an empty id");
-    if (!index_.emplace(image.id, images_.size()).second)
+    if (!index_.insert(image.id, images_.size(), [this](size_t i) -> const std::string & { return images_[i].id; }))
         throw Error(Status::Invalid, "ImagePool::add: duplicate image id '" + image.id + "'");
     images_.push_back(std::move(image));
 }
 
 const PoolImage * ImagePool::find(std::string_view id) const {
-    auto it = index_.find(std::string(id));
-    return it == index_.end() ? nullptr : &images_[it->second];
+    const size_t at = index_.find(id, [this](size_t i) -> const std::string & { return images_[i].id; });
+    return at == IdIndex::npos ? nullptr : &images_[at];
 }
 
 size_t ReadReport::skipped() const {

@@ -30,28 +30,37 @@ std::string directory_of(const std::string & path) {
 
 }  // namespace
 
-Dataset parse_dataset(std::string_view content, Format format, const std::string & source,
-                      const ReadOptions & options, ReadReport * report) {
+namespace {
+
+Dataset parse_input(Input input, Format format, const std::string & source, const ReadOptions & options,
+                    ReadReport * report) {
     ReadReport local;
     ReadReport & r = report ? *report : local;
     r = ReadReport{};
     RecordErrors errors(source, options, r);
     Dataset dataset(options.image_root);
     switch (format) {
-        case Format::Jsonl:     read_jsonl(content, errors, dataset); break;
-        case Format::MMBench:   read_mmbench(content, errors, dataset); break;
-        case Format::AOKVQA:    read_aokvqa(content, errors, dataset); break;
-        case Format::SeedBench: read_seed_bench(content, errors, dataset); break;
-        case Format::Llava:     read_llava(content, errors, dataset); break;
+        case Format::Jsonl:     read_jsonl(input, errors, dataset); break;
+        case Format::MMBench:   read_mmbench(input, errors, dataset); break;
+        case Format::AOKVQA:    read_aokvqa(input, errors, dataset); break;
+        case Format::SeedBench: read_seed_bench(input, errors, dataset); break;
+        case Format::Llava:     read_llava(input, errors, dataset); break;
     }
     return dataset;
+}
+
+}  // namespace
+
+Dataset parse_dataset(std::string_view content, Format format, const std::string & source,
+                      const ReadOptions & options, ReadReport * report) {
+    return parse_input({content, false}, format, source, options, report);
 }
 
 Dataset read_dataset(const std::string & path, Format format, const ReadOptions & options, ReadReport * report) {
     ReadOptions resolved = options;
     if (resolved.image_root.empty()) resolved.image_root = directory_of(path);
-    const std::string content = read_file(path);
-    return parse_dataset(content, format, path, resolved, report);
+    const MappedFile file(path);
+    return parse_input({file.view(), true}, format, path, resolved, report);
 }
 
 std::string serialize_dataset(const Dataset & dataset, Format format, const WriteOptions & options) {

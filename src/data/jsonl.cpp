@@ -141,40 +141,49 @@ void write_strings(JsonWriter & w, const char * key, const std::vector<std::stri
 
 }  // namespace
 
-void read_jsonl(std::string_view content, RecordErrors & errors, Dataset & out) {
-    // One padded copy; each line is parsed in place (simdjson may read past a line's end, into
-    // the next lines or the padding, never past the buffer).
-    const simdjson::padded_string text(content);
-    simdjson::dom::parser         parser;
-    const char *                  data = text.data();
-    const size_t                  size = text.size();
-    size_t                        line_no = 0, start = 0;
+void read_jsonl(Input input, RecordErrors & errors, Dataset & out) {
+    // Lines are parsed in place: simdjson reads up to simdjson::SIMDJSON_PADDING bytes past a line's end,
+    // which are the next lines, or the file's padding. Only lines near the end of unpadded
+    // input are copied.
+    const char *            data = input.text.data();
+    const size_t            size = input.text.size();
+    simdjson::dom::parser   parser;
+    simdjson::padded_string tail_copy;
+    size_t                  line_no = 0, start = 0, lines = 0;
+    for (const char * at = data; (at = static_cast<const char *>(std::memchr(at, '\n', size_t(data + size - at)))); ++at) ++lines;
+    out.reserve(out.size() + lines + 1);
+    detail::DatasetBuilder builder(out);
     while (start < size) {
         const char * nl  = static_cast<const char *>(std::memchr(data + start, '\n', size - start));
         const size_t end = nl ? size_t(nl - data) : size;
         ++line_no;
         std::string_view line(data + start, end - start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        const size_t line_start = start;
         start = end + 1;
-        if (trim(line).empty()) continue;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         errors.seen();
-        const std::string where = "line " + std::to_string(line_no);
-        element           root;
-        const auto        code = parser.parse(data + line_start, line.size(), false).get(root);
+        element root;
+        const bool in_place = input.padded || size_t(line.data() - data) + line.size() + simdjson::SIMDJSON_PADDING <= size;
+        const auto code = json::parse_document(parser, line, in_place, tail_copy, root);
         if (code != simdjson::SUCCESS) {
-            errors.reject(where, {"invalid JSON", json::describe_parse_failure(code, line)});
+            errors.reject("line " + std::to_string(line_no), {"invalid JSON", json::describe_parse_failure(code, line)});
             continue;
         }
         object obj;
         if (root.get(obj) != simdjson::SUCCESS) {
-            errors.reject(where, {"wrong type", std::string("a record must be a JSON object, not ") + json::type_name(root.type())});
+            errors.reject("line " + std::to_string(line_no),
+                          {"wrong type", std::string("a record must be a JSON object, not ") + json::type_name(root.type())});
             continue;
         }
-        Sample  sample;
         Problem p;
-        if (!parse_sample(obj, sample, p) || !add_sample(out, std::move(sample), p)) {
-            errors.reject(where, p);
+        Sample & sample = builder.stage();
+        if (!parse_sample(obj, sample, p)) {
+            builder.drop();
+            errors.reject("line " + std::to_string(line_no), p);
+            continue;
+        }
+        if (!builder.commit(p)) {
+            errors.reject("line " + std::to_string(line_no), p);
             continue;
         }
         errors.accepted();

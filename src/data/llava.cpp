@@ -145,11 +145,12 @@ std::string llava_reply(const Sample & s, LlavaStyle style) {
     return out;
 }
 
-void read_llava(std::string_view content, RecordErrors & errors, Dataset & out) {
-    const simdjson::padded_string text(content);
-    simdjson::dom::parser         parser;
-    element                       root;
-    if (const auto code = parser.parse(text).get(root)) errors.fatal("", json::describe_parse_failure(code, content));
+void read_llava(Input input, RecordErrors & errors, Dataset & out) {
+    simdjson::padded_string copy;
+    simdjson::dom::parser   parser;
+    element                 root;
+    if (const auto code = json::parse_document(parser, input.text, input.padded, copy, root))
+        errors.fatal("", json::describe_parse_failure(code, input.text));
     simdjson::dom::array records;
     if (root.get(records) != simdjson::SUCCESS)
         errors.fatal("", std::string("the top level must be a list of conversations, not ") + json::type_name(root.type()));

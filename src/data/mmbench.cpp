@@ -56,7 +56,8 @@ struct PendingReference {
 
 }  // namespace
 
-void read_mmbench(std::string_view content, RecordErrors & errors, Dataset & out) {
+void read_mmbench(Input input, RecordErrors & errors, Dataset & out) {
+    const std::string_view content = input.text;
     std::vector<tsv::Row> rows;
     std::string           error;
     if (!tsv::parse(content, rows, error)) errors.fatal("", error);

@@ -32,12 +32,25 @@ void RecordErrors::progress(int64_t done, int64_t total) {
 }
 
 bool add_sample(Dataset & dataset, Sample && sample, Problem & problem) {
-    if (dataset.find(sample.id)) {
-        problem = {"duplicate id", "duplicate id '" + sample.id + "'"};
-        return false;
-    }
-    dataset.add(std::move(sample));
-    return true;
+    if (dataset.try_add(std::move(sample))) return true;
+    problem = {"duplicate id", "duplicate id '" + sample.id + "'"};
+    return false;
 }
+
+namespace detail {
+bool DatasetBuilder::commit(Problem & problem) {
+    const size_t at = d_.samples_.size() - 1;
+    const Sample & s = d_.samples_[at];
+    if (s.id.empty()) {
+        problem = {"missing field", "empty id"};
+    } else if (d_.index_.insert(s.id, at, [this](size_t i) -> const std::string & { return d_.samples_[i].id; })) {
+        return true;
+    } else {
+        problem = {"duplicate id", "duplicate id '" + s.id + "'"};
+    }
+    d_.samples_.pop_back();
+    return false;
+}
+}  // namespace detail
 
 }  // namespace dataengine

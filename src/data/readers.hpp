@@ -41,11 +41,32 @@ private:
 // Adds `sample` unless its id repeats; a repeat is a "duplicate id" problem.
 bool add_sample(Dataset & dataset, Sample && sample, Problem & problem);
 
-void read_jsonl(std::string_view content, RecordErrors & errors, Dataset & out);
-void read_mmbench(std::string_view content, RecordErrors & errors, Dataset & out);
-void read_aokvqa(std::string_view content, RecordErrors & errors, Dataset & out);
-void read_seed_bench(std::string_view content, RecordErrors & errors, Dataset & out);
-void read_llava(std::string_view content, RecordErrors & errors, Dataset & out);
+namespace detail {
+// Lets a reader parse a record straight into the dataset's storage (no temporary Sample to
+// move: at hundreds of thousands of records the copies and their page faults dominate).
+class DatasetBuilder {
+public:
+    explicit DatasetBuilder(Dataset & dataset) : d_(dataset) {}
+    Sample & stage() { return d_.samples_.emplace_back(); }  // not yet part of the dataset
+    bool     commit(Problem & problem);                       // false: duplicate id, dropped
+    void     drop() { d_.samples_.pop_back(); }
+private:
+    Dataset & d_;
+};
+}  // namespace detail
+
+// The bytes to read, and whether MappedFile::kPadding bytes past their end may be read too
+// (a mapped file: JSON is then parsed in place, without a padded copy).
+struct Input {
+    std::string_view text;
+    bool             padded = false;
+};
+
+void read_jsonl(Input input, RecordErrors & errors, Dataset & out);
+void read_mmbench(Input input, RecordErrors & errors, Dataset & out);
+void read_aokvqa(Input input, RecordErrors & errors, Dataset & out);
+void read_seed_bench(Input input, RecordErrors & errors, Dataset & out);
+void read_llava(Input input, RecordErrors & errors, Dataset & out);
 
 std::string write_jsonl(const Dataset & dataset);
 std::string write_mmbench(const Dataset & dataset);

@@ -59,11 +59,12 @@ bool parse_record(object obj, const std::map<int64_t, std::string> & type_names,
 
 }  // namespace
 
-void read_seed_bench(std::string_view content, RecordErrors & errors, Dataset & out) {
-    const simdjson::padded_string text(content);
-    simdjson::dom::parser         parser;
-    element                       root;
-    if (const auto code = parser.parse(text).get(root)) errors.fatal("", json::describe_parse_failure(code, content));
+void read_seed_bench(Input input, RecordErrors & errors, Dataset & out) {
+    simdjson::padded_string copy;
+    simdjson::dom::parser   parser;
+    element                 root;
+    if (const auto code = json::parse_document(parser, input.text, input.padded, copy, root))
+        errors.fatal("", json::describe_parse_failure(code, input.text));
     object top;
     if (root.get(top) != simdjson::SUCCESS) errors.fatal("", "the top level must be an object with 'questions'");
     simdjson::dom::array questions;
