@@ -2,5 +2,7 @@
 # Configures and builds the release tree in build/ (LibTorch included). Run from anywhere.
 set -eu
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+generator=""
+[ -f build/CMakeCache.txt ] || generator="-G Ninja"  # keep the generator of an existing tree
+cmake -S . -B build $generator -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"

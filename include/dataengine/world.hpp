@@ -1,0 +1,150 @@
+// include/dataengine/world.hpp: the embedded procedural visual world (DESIGN §5).
+//
+// Small rendered scenes of shapes (colours, two sizes, positions, some overlapping or touching)
+// on one of several backgrounds, sometimes with a text glyph, each with its scene graph. From
+// the graph come the text view an LLM gets (captions + boxes), questions of nine types with exact
+// answers, and splits: an imbalanced seed training set, dev and test benchmarks (circular
+// copies, disjoint scenes), an unlabeled image pool and a caption corpus for stage-1 training.
+// Everything is deterministic for a seed.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dataengine/core.hpp"
+#include "dataengine/data.hpp"
+#include "dataengine/image.hpp"
+
+namespace dataengine {
+
+enum class ShapeKind { Circle, Square, Triangle, Diamond, Cross };
+enum class Colour { Red, Green, Blue, Yellow, Purple, Orange };
+enum class SizeClass { Small, Large };
+enum class Background { Dark, Light, Striped, Checkered, Gradient };
+
+const std::vector<std::string> & shape_names();       // "circle", "square", ...
+const std::vector<std::string> & colour_names();      // "red", "green", ...
+const std::vector<std::string> & background_names();  // "plain dark", "plain light", ...
+
+// Box corners in pixels, inclusive-exclusive: [x1, x2) x [y1, y2).
+struct PixelBox {
+    int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+};
+
+struct WorldObject {
+    ShapeKind shape  = ShapeKind::Circle;
+    Colour    colour = Colour::Red;
+    SizeClass size   = SizeClass::Small;
+    int       cx = 0, cy = 0, radius = 0;  // centre and half-extent, pixels
+
+    std::string name() const;           // "small red circle"
+    bool        covers(int x, int y) const;  // the shape's pixel mask
+    PixelBox    box() const;
+};
+
+struct Glyph {
+    char ch = '0';   // a digit or capital letter of the built-in font
+    int  x = 0, y = 0;  // top-left, pixels
+    int  scale = 3;  // each font pixel is scale x scale
+    bool dark = false;  // drawn dark on light backgrounds, light on dark ones
+    PixelBox box() const;
+};
+
+struct Scene {
+    std::string              id;
+    int                      size = 64;  // image side, pixels
+    Background               background = Background::Dark;
+    std::vector<WorldObject> objects;    // drawn in order (later ones on top)
+    std::optional<Glyph>     glyph;
+};
+
+// Characters of the built-in bitmap font (5 x 7).
+const std::string & glyph_alphabet();
+
+Image render(const Scene & scene);
+
+// The generator LLM's view of a scene: a few captions (varied templates; `variant` picks them)
+// and one line per object and glyph, "name: [x1, y1, x2, y2]" normalised as COCO descriptions are.
+std::vector<std::string> scene_captions(const Scene & scene, uint64_t variant);
+std::vector<BoxObject>   scene_boxes(const Scene & scene);
+std::string              describe_scene(const Scene & scene, uint64_t variant = 0);
+
+// ---------------------------------------------------------------------------------------------
+// Question types
+
+struct QuestionType {
+    std::string name;        // "counting"
+    std::string definition;  // what the type asks, as the generator's prompt states it
+};
+// The nine types, mirroring SEED-Bench's image dimensions: scene, identity, attribute,
+// location, counting, spatial relation, interaction, reasoning, text.
+const std::vector<QuestionType> & question_types();
+const QuestionType *              find_question_type(std::string_view name);
+
+// A question of `type` about `scene` with four distinct options and the answer at a uniformly
+// random position; nullopt when the scene cannot support the type (no glyph for "text", ...).
+std::optional<Sample> make_question(const Scene & scene, std::string_view type, Rng & rng);
+
+// Answers a question from the scene graph alone, by reading the question's text (independent of
+// make_question: the tests, the simulated reviewer and the offline generator all rely on it).
+// Returns the index of the right option, or -1 when the question is not one the world knows,
+// has no right option, or has more than one.
+int answer_from_scene(const Scene & scene, const Sample & question);
+
+// ---------------------------------------------------------------------------------------------
+// The world and its splits
+
+struct WorldOptions {
+    uint64_t seed       = 0;
+    int      image_size = 64;
+    // Seed training questions per type: deliberately imbalanced, as real instruction data is.
+    std::map<std::string, int> seed_counts = {
+        {"scene", 600}, {"identity", 500}, {"attribute", 500}, {"location", 400}, {"counting", 300},
+        {"spatial relation", 200}, {"interaction", 150}, {"reasoning", 100}, {"text", 100}};
+    int  dev_per_type  = 300;  // questions per type (before circular copies)
+    int  test_per_type = 300;
+    bool circular      = true;   // dev and test carry the 4 rotations of every question
+    int  pool_images   = 5000;   // unlabeled images for ABS
+    int  caption_images = 20000; // scenes for the stage-1 caption corpus
+};
+
+// Parses "counting=300,text=900" into overrides of seed_counts; throws Error(Invalid) naming the
+// bad entry (unknown type, negative count).
+void apply_seed_counts(WorldOptions & options, std::string_view spec);
+
+enum class Split { SeedTrain, Dev, Test, Pool, Captions };
+const char * split_name(Split split);  // "seed_train", "dev", "test", "pool", "captions"
+
+// Splits never share a scene: scene i of a split comes from its own seeded stream.
+// Immutable once built; every method is const and safe from many threads.
+class World {
+public:
+    explicit World(WorldOptions options);  // throws Error(Invalid) on bad options
+    const WorldOptions & options() const { return options_; }
+
+    Scene scene(Split split, uint64_t index) const;  // a random scene of the split
+    // A scene on which `type` can be asked (e.g. with a glyph for "text").
+    Scene scene_for(Split split, uint64_t index, std::string_view type) const;
+
+    Dataset   questions(Split split) const;  // SeedTrain, Dev or Test; images "images/<scene>.png"
+    ImagePool pool() const;                  // Pool: descriptions, no questions
+    // Stage-1 pairs: (scene, caption). Long captions name every object; short single-fact ones
+    // (background, count, glyph) are mixed in so that every fact gets gradient (DESIGN §5).
+    std::vector<std::pair<Scene, std::string>> captions() const;
+
+    // Writes DIR/images/*.png, seed_train.jsonl, dev.jsonl + dev.tsv, test.jsonl + test.tsv,
+    // pool.jsonl, captions.jsonl, scenes.jsonl (every scene graph) and world.json.
+    void write(const std::string & dir, const ProgressCallback & progress = {}) const;
+
+    // Scene graphs as JSON (one object), and back; for scenes.jsonl and the reviewer.
+    static std::string scene_to_json(const Scene & scene);
+    static Scene       scene_from_json(std::string_view json);
+
+private:
+    WorldOptions options_;
+};
+
+}  // namespace dataengine

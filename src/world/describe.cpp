@@ -1,0 +1,69 @@
+// The text view of a scene: captions and boxes, as a COCO image is described to the LLM.
+#include "world/geometry.hpp"
+#include "world/questions_internal.hpp"
+
+namespace dataengine {
+namespace {
+
+std::string where(const WorldObject & o, int size) {
+    const auto q = geometry::quadrant(o, size);
+    return q ? "at the " + *q : "near the middle";
+}
+
+std::string count_phrase(size_t n) {
+    static const char * words[] = {"no", "one", "two", "three", "four", "five", "six", "seven", "eight"};
+    return n < 9 ? words[n] : std::to_string(n);
+}
+
+}  // namespace
+
+std::vector<std::string> scene_captions(const Scene & s, uint64_t variant) {
+    Rng rng(variant ^ stable_hash(s.id));
+    const std::string bg = background_names()[size_t(s.background)];
+    std::vector<std::string> out;
+
+    // A long caption naming every object, in one of a few phrasings.
+    std::string list;
+    for (size_t i = 0; i < s.objects.size(); ++i) {
+        if (i) list += i + 1 == s.objects.size() ? " and " : ", ";
+        list += "a " + s.objects[i].name() + " " + where(s.objects[i], s.size);
+    }
+    const size_t n = s.objects.size();
+    switch (rng.below(3)) {
+        case 0: out.push_back("A " + bg + " image with " + count_phrase(n) + (n == 1 ? " shape" : " shapes") + (n ? ": " + list : "") + "."); break;
+        case 1: out.push_back(n ? "On a " + bg + " background there " + (n == 1 ? "is " : "are ") + list + "." : "An empty " + bg + " background."); break;
+        default: out.push_back("This picture shows " + count_phrase(n) + (n == 1 ? " shape" : " shapes") + " on a " + bg + " background" + (n ? ": " + list : "") + "."); break;
+    }
+    if (s.glyph) out.push_back("The character " + std::string(1, s.glyph->ch) + " is written in the image.");
+    // One relation, when a pair has a clear one: captions teach relations too.
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j) {
+            if (i == j || out.size() >= 3) continue;
+            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
+            const auto r = geometry::relation(s.objects[i], s.objects[j]);
+            if (a && b && r && rng.below(3) == 0)
+                out.push_back("The " + *a + " is " + *r + (*r == "above" || *r == "below" ? " the " : " of the ") + *b + ".");
+        }
+    return out;
+}
+
+std::vector<BoxObject> scene_boxes(const Scene & s) {
+    std::vector<BoxObject> out;
+    const double size = s.size;
+    for (const WorldObject & o : s.objects) {
+        const PixelBox b = o.box();
+        out.push_back({o.name(), b.x1 / size, b.y1 / size, b.x2 / size, b.y2 / size});
+    }
+    if (s.glyph) {
+        const PixelBox b = s.glyph->box();
+        out.push_back({"text \"" + std::string(1, s.glyph->ch) + "\"", b.x1 / size, b.y1 / size, std::min(1.0, b.x2 / size),
+                       std::min(1.0, b.y2 / size)});
+    }
+    return out;
+}
+
+std::string describe_scene(const Scene & scene, uint64_t variant) {
+    return describe_image(scene_captions(scene, variant), scene_boxes(scene));
+}
+
+}  // namespace dataengine

@@ -1,0 +1,210 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "dataengine/world.hpp"
+#include "fixtures.hpp"
+
+using namespace dataengine;
+
+namespace {
+
+WorldOptions small_world(uint64_t seed = 7) {
+    WorldOptions o;
+    o.seed           = seed;
+    o.seed_counts    = {{"counting", 20}, {"text", 5}, {"scene", 10}};
+    o.dev_per_type   = 12;
+    o.test_per_type  = 12;
+    o.pool_images    = 30;
+    o.caption_images = 40;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("the world is deterministic for a seed and differs across seeds", "[world]") {
+    const World a(small_world(7)), b(small_world(7)), c(small_world(8));
+    CHECK(serialize_dataset(a.questions(Split::Test), Format::Jsonl) == serialize_dataset(b.questions(Split::Test), Format::Jsonl));
+    CHECK(serialize_dataset(a.questions(Split::Test), Format::Jsonl) != serialize_dataset(c.questions(Split::Test), Format::Jsonl));
+    CHECK(render(a.scene(Split::Pool, 4)).pixels == render(b.scene(Split::Pool, 4)).pixels);
+    CHECK(World::scene_to_json(a.scene(Split::Pool, 4)) != World::scene_to_json(c.scene(Split::Pool, 4)));
+}
+
+TEST_CASE("every answer agrees with the scene graph, checked independently", "[world]") {
+    // 60 questions of each type on fresh scenes: the checker reads the question text and
+    // recomputes the answer from geometry.
+    WorldOptions o;
+    o.seed = 3;
+    const World world(o);
+    std::map<std::string, std::vector<int>> answer_positions;
+    for (const QuestionType & type : question_types()) {
+        for (uint64_t i = 0; i < 60; ++i) {
+            const Scene scene = world.scene_for(Split::Dev, 5000 + i, type.name);
+            Rng         rng(i);
+            const auto  q = make_question(scene, type.name, rng);
+            if (!q) continue;  // this draw picked something the scene lacks; others will not
+            INFO(type.name << ": " << q->question << " in " << World::scene_to_json(scene));
+            REQUIRE(q->options.size() == 4);
+            CHECK(std::set<std::string>(q->options.begin(), q->options.end()).size() == 4);
+            CHECK(answer_from_scene(scene, *q) == q->answer);
+            CHECK(q->type == type.name);
+            CHECK(!q->rationales.empty());
+            answer_positions[type.name].push_back(q->answer);
+        }
+    }
+    // Answer positions are spread over A-D, not stuck on one letter.
+    CHECK(answer_positions.size() == 9);
+    for (const auto & [type, positions] : answer_positions) {
+        CHECK(positions.size() >= 30);
+        std::set<int> used(positions.begin(), positions.end());
+        CHECK(used.size() == 4);
+    }
+}
+
+TEST_CASE("the checker rejects wrong options, duplicates and questions it does not know", "[world]") {
+    const World world(small_world());
+    const Scene scene = world.scene_for(Split::Test, 1, "counting");
+    Rng         rng(1);
+    Sample      q = *make_question(scene, "counting", rng);
+    const int   right = q.answer;
+    Sample wrong = q;
+    wrong.options[size_t(right)] = "99";
+    CHECK(answer_from_scene(scene, wrong) == -1);
+    Sample twice = q;
+    twice.options[size_t((right + 1) % 4)] = q.options[size_t(right)];
+    CHECK(answer_from_scene(scene, twice) == -1);
+    Sample odd = q;
+    odd.question = "What is the meaning of this picture?";
+    CHECK(answer_from_scene(scene, odd) == -1);
+}
+
+TEST_CASE("rendering draws each object in its colour and the glyph in the font", "[world]") {
+    Scene s;
+    s.id         = "hand";
+    s.size       = 64;
+    s.background = Background::Dark;
+    s.objects    = {{ShapeKind::Square, Colour::Red, SizeClass::Large, 16, 16, 12},
+                    {ShapeKind::Circle, Colour::Blue, SizeClass::Small, 48, 48, 8}};
+    s.glyph      = Glyph{'1', 40, 2, 3, false};
+    const Image image = render(s);
+    CHECK(int(image.at(16, 16, 0)) == 220);  // red square's centre
+    CHECK(int(image.at(48, 48, 2)) == 235);  // blue circle's centre
+    CHECK(int(image.at(2, 60, 0)) == 28);    // dark background
+    // Glyph '1': row 0 is "..#..": font column 2 -> pixels 46..48 at scale 3.
+    CHECK(int(image.at(47, 3, 0)) == 250);
+    CHECK(int(image.at(41, 3, 0)) == 28);
+    const auto boxes = scene_boxes(s);
+    REQUIRE(boxes.size() == 3);
+    CHECK(boxes[0].name == "large red square");
+    CHECK(boxes[2].name == "text \"1\"");
+    const std::string description = describe_scene(s);
+    CHECK_THAT(description, Catch::Contains("large red square: [0.094, 0.094, 0.406, 0.406]"));
+    CHECK_THAT(description, Catch::Contains("The character 1 is written in the image."));
+}
+
+TEST_CASE("contact classes come from the masks", "[world]") {
+    WorldObject a{ShapeKind::Square, Colour::Red, SizeClass::Large, 20, 20, 10};
+    WorldObject b = a;
+    b.colour = Colour::Blue;
+    Sample question;
+    question.id       = "q";
+    question.question = "Which is true of the red square and the blue square?";
+    question.options  = {"they overlap", "they touch", "they are close but not touching", "they are far apart"};
+    auto at = [&](int cx) {
+        b.cx = cx;
+        Scene s;
+        s.objects = {a, b};
+        return answer_from_scene(s, question);
+    };
+    // Half-extent 0.85 * 10 = 8.5 around pixel centres: a covers columns 11..28, b 9 either side
+    // of cx - 1 (cx - 9 .. cx + 8).
+    CHECK(at(30) == 0);  // 21..38: overlap
+    CHECK(at(38) == 1);  // 29..46: columns 28 and 29 are neighbours
+    CHECK(at(42) == 2);  // 33..50: 5 pixels apart
+    CHECK(at(55) == 3);  // 46..63: 18 pixels apart
+}
+
+TEST_CASE("splits: imbalanced seed set, circular benchmarks, disjoint scenes", "[world]") {
+    const World   world(small_world());
+    const Dataset seed = world.questions(Split::SeedTrain);
+    const Dataset test = world.questions(Split::Test);
+    const Dataset dev  = world.questions(Split::Dev);
+    std::map<std::string, int> per_type;
+    for (const Sample & s : seed.samples()) ++per_type[s.type];
+    CHECK(per_type["counting"] == 20);
+    CHECK(per_type["text"] == 5);
+    CHECK(per_type.count("reasoning") == 0);
+    CHECK(test.size() == 9 * 12 * 4);
+    // Circular copies: same question and scene, options rotated, answer text unchanged.
+    const Sample & original = *test.find("5");
+    const Sample & copy     = *test.find("2000005");
+    CHECK(copy.question == original.question);
+    CHECK(copy.circular_group == "5");
+    CHECK(copy.options[size_t(copy.answer)] == original.options[size_t(original.answer)]);
+    CHECK(copy.options[0] == original.options[2]);
+    // Every copy of every benchmark question checks out against its scene.
+    for (const Sample & s : test.samples()) {
+        const Scene scene = world.scene_for(Split::Test, std::stoull(s.circular_group), s.type);
+        REQUIRE(scene.id == s.extra.at("scene"));
+        CHECK(answer_from_scene(scene, s) == s.answer);
+    }
+    std::set<std::string> dev_scenes, test_scenes;
+    for (const Sample & s : dev.samples()) dev_scenes.insert(s.extra.at("scene"));
+    for (const Sample & s : test.samples()) test_scenes.insert(s.extra.at("scene"));
+    for (const std::string & id : dev_scenes) CHECK(test_scenes.count(id) == 0);
+}
+
+TEST_CASE("seed counts parse from the command-line form", "[world]") {
+    WorldOptions o;
+    apply_seed_counts(o, "counting=300, text=900");
+    CHECK(o.seed_counts["counting"] == 300);
+    CHECK(o.seed_counts["text"] == 900);
+    CHECK_THROWS_WITH(apply_seed_counts(o, "colour=3"), Catch::Contains("'colour=3'"));
+    CHECK_THROWS_WITH(apply_seed_counts(o, "text=-1"), Catch::Contains("count"));
+    CHECK_THROWS_WITH(apply_seed_counts(o, "text"), Catch::Contains("TYPE=COUNT"));
+}
+
+TEST_CASE("scene graphs round trip through JSON", "[world]") {
+    const World world(small_world());
+    for (uint64_t i = 0; i < 20; ++i) {
+        const Scene s = world.scene_for(Split::Pool, i, i % 2 ? "text" : "interaction");
+        const Scene back = World::scene_from_json(World::scene_to_json(s));
+        CHECK(World::scene_to_json(back) == World::scene_to_json(s));
+        CHECK(render(back).pixels == render(s).pixels);
+    }
+    CHECK_THROWS_WITH(World::scene_from_json(R"({"id": "x", "size": 64, "background": "polka", "objects": []})"),
+                      Catch::Contains("unknown background 'polka'"));
+}
+
+TEST_CASE("write() lays out a world any reader can load", "[world]") {
+    fixtures::TempDir dir;
+    const World       world(small_world());
+    int               calls = 0;
+    world.write(dir.path(), [&](const ProgressEvent &) { ++calls; return true; });
+    CHECK(calls > 0);
+    const Dataset seed = read_dataset(dir.file("seed_train.jsonl"), Format::Jsonl);
+    CHECK(seed.size() == 35);
+    const Dataset test_tsv   = read_dataset(dir.file("test.tsv"), Format::MMBench);
+    const Dataset test_jsonl = read_dataset(dir.file("test.jsonl"), Format::Jsonl);
+    CHECK(test_tsv.size() == test_jsonl.size());
+    // The TSV's embedded image is the PNG of the scene, which decodes to the rendered pixels.
+    const Sample & q = test_tsv[0];
+    const Image    image = decode_image(test_tsv.image_bytes(q), {}, q.id);
+    CHECK(image.width == 64);
+    CHECK(image.pixels == decode_image(read_file(dir.file(test_jsonl[0].image.value)), {}, "png").pixels);
+    CHECK(file_exists(dir.file("world.json")));
+    CHECK(file_exists(dir.file("pool.jsonl")));
+    const Dataset captions = read_dataset(dir.file("captions.jsonl"), Format::Jsonl);
+    CHECK(captions.size() == 120);  // one long and two single-fact captions per scene
+    // Every scene referenced has its graph in scenes.jsonl and its image on disk.
+    size_t scenes = 0;
+    for (const std::string & line : split(read_file(dir.file("scenes.jsonl")), '\n')) {
+        if (line.empty()) continue;
+        const Scene s = World::scene_from_json(line);
+        CHECK(file_exists(dir.file("images/" + s.id + ".png")));
+        ++scenes;
+    }
+    CHECK(scenes == 35 + 9 * 12 * 2 + 30 + 40);
+}
