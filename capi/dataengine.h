@@ -245,6 +245,115 @@ DE_API de_status de_report_bad_case(const de_report_t * report, const char * typ
 DE_API de_status de_report_json(const de_report_t * report, char ** out);
 DE_API de_status de_report_markdown(const de_report_t * report, char ** out);
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* The embedded world (DESIGN §5): procedural scenes with ground truth, questions of nine types,
+ * splits. Thread-safety: a world is immutable; any number of threads may use it. */
+
+typedef struct de_world de_world_t;
+
+#define DE_SPLIT_SEED_TRAIN 0
+#define DE_SPLIT_DEV        1
+#define DE_SPLIT_TEST       2
+#define DE_SPLIT_POOL       3
+#define DE_SPLIT_CAPTIONS   4
+
+typedef struct de_world_options {
+    size_t       struct_size;     /* set by de_world_options_init */
+    uint64_t     seed;            /* default 0 */
+    int32_t      image_size;      /* pixels, default 64 */
+    int32_t      per_type;        /* dev and test questions per type, default 300 */
+    int32_t      pool_images;     /* default 5000 */
+    int32_t      caption_images;  /* default 20000 */
+    int32_t      circular;        /* dev/test carry 4 rotations of each question, default 1 */
+    const char * seed_counts;     /* overrides, e.g. "counting=300,text=900"; NULL: the defaults */
+    /* append new fields here, never insert */
+} de_world_options;
+
+DE_API de_status de_world_options_init(de_world_options * options, size_t struct_size);
+DE_API de_status de_world_create(const de_world_options * options, de_world_t ** out);
+DE_API void      de_world_free(de_world_t * world);
+
+/* The nine question types: name and definition (borrowed, static). */
+DE_API de_status de_world_type_count(size_t * out);
+DE_API de_status de_world_type(size_t i, const char ** out_name, const char ** out_definition);
+
+/* Writes images/, seed_train.jsonl, dev.jsonl/.tsv, test.jsonl/.tsv, pool.jsonl, captions.jsonl,
+ * scenes.jsonl and world.json under `dir`. progress may be NULL. */
+DE_API de_status de_world_write(const de_world_t * world, const char * dir, de_progress_fn progress, void * user_data);
+/* The questions of DE_SPLIT_SEED_TRAIN, _DEV or _TEST as a dataset (images "images/<scene>.png"). */
+DE_API de_status de_world_questions(const de_world_t * world, int32_t split, de_dataset_t ** out);
+/* Scene `index` of a split: its text description (captions + boxes) and its graph as JSON. */
+DE_API de_status de_world_describe(const de_world_t * world, int32_t split, uint64_t index, char ** out);
+DE_API de_status de_world_scene_json(const de_world_t * world, int32_t split, uint64_t index, char ** out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Models (DESIGN §4.1): the built-in MLLM (LibTorch). Thread-safety: a model is not thread-safe;
+ * use it from one thread at a time. Builds without LibTorch return DE_EUNSUPPORTED. */
+
+typedef struct de_model de_model_t;
+
+typedef struct de_model_options {
+    size_t   struct_size;     /* set by de_model_options_init */
+    int32_t  image_size;      /* default 64 */
+    int32_t  dim;             /* default 128 */
+    int32_t  heads;           /* default 4 */
+    int32_t  encoder_layers;  /* default 2 */
+    int32_t  decoder_layers;  /* default 2 */
+    uint64_t seed;            /* weight initialisation, default 0 */
+    /* append new fields here, never insert */
+} de_model_options;
+
+typedef struct de_train_options {
+    size_t         struct_size;     /* set by de_train_options_init */
+    int32_t        steps;           /* default 300 */
+    int32_t        batch_size;      /* default 64 */
+    double         learning_rate;   /* default 1e-3 (AdamW, warmup then cosine) */
+    double         weight_decay;    /* default 0.01 */
+    int32_t        warmup_steps;    /* default 30 */
+    double         grad_clip;       /* default 1.0 */
+    uint64_t       seed;            /* default 0 */
+    int32_t        threads;         /* LibTorch threads, 0 (default): all cores */
+    int32_t        with_rationale;  /* QM-AE targets, default 0 */
+    de_progress_fn progress;        /* called on the calling thread; non-zero return aborts */
+    void *         progress_user_data;
+    /* append new fields here, never insert */
+} de_train_options;
+
+#define DE_SOURCE_QUESTIONS 0  /* multiple-choice samples with answers (stage 2) */
+#define DE_SOURCE_CAPTIONS  1  /* samples whose first direct answer is a caption (stage 1) */
+
+typedef struct de_train_source {
+    const de_dataset_t * data;
+    int32_t              kind;    /* DE_SOURCE_* */
+    double               weight;  /* sampling ratio among sources, > 0 */
+} de_train_source;
+
+DE_API de_status de_model_options_init(de_model_options * options, size_t struct_size);
+DE_API de_status de_train_options_init(de_train_options * options, size_t struct_size);
+
+/* A new built-in model with random weights and the vocabulary of the world written in world_dir. */
+DE_API de_status de_model_create_for_world(const char * world_dir, const de_model_options * options, de_model_t ** out);
+/* The world's stage-1 model, trained on its captions or loaded from world_dir/stage1 (cached). */
+DE_API de_status de_model_pretrained(const char * world_dir, const de_train_options * options, de_model_t ** out);
+DE_API de_status de_model_load(const char * dir, de_model_t ** out);
+DE_API de_status de_model_save(const de_model_t * model, const char * dir);
+DE_API void      de_model_free(de_model_t * model);
+
+/* Continues training on a mix of sources. out_final_loss (may be NULL): mean of the last steps. */
+DE_API de_status de_model_train(de_model_t * model, const de_train_source * sources, size_t count,
+                                const de_train_options * options, double * out_final_loss);
+/* Log-likelihood of each option of sample `index`: writes min(count, capacity) values and sets
+ * *out_count to the number of options. */
+DE_API de_status de_model_score(de_model_t * model, const de_dataset_t * data, size_t index, double * out_scores,
+                                size_t capacity, size_t * out_count);
+/* The model answers every question of the benchmark; the evaluator scores the answers. */
+DE_API de_status de_model_evaluate(de_model_t * model, const de_dataset_t * benchmark,
+                                   const de_evaluator_options * options, de_report_t ** out);
+/* An L2-normalised embedding of an RGB image (width * height * 3 bytes). */
+DE_API de_status de_model_embed_image(de_model_t * model, const uint8_t * rgb, int32_t width, int32_t height,
+                                      float * out, size_t capacity, size_t * out_dim);
+
 #ifdef __cplusplus
 }
 #endif

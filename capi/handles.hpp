@@ -4,6 +4,8 @@
 
 #include "dataengine/data.hpp"
 #include "dataengine/eval.hpp"
+#include "dataengine/model.hpp"
+#include "dataengine/world.hpp"
 
 struct de_dataset {
     std::shared_ptr<const dataengine::Dataset> impl;
@@ -16,4 +18,12 @@ struct de_evaluator {
 
 struct de_report {
     dataengine::EvalReport impl;
+};
+
+struct de_world {
+    dataengine::World impl;
+};
+
+struct de_model {
+    std::unique_ptr<dataengine::Model> impl;
 };

@@ -13,6 +13,9 @@ namespace {
 constexpr const char * kHelp =
     "usage: dataengine eval --bench FILE --format mmbench|aokvqa|seed|jsonl --predictions FILE...\n"
     "                       [--circular] [--out report.json] [--markdown report.md] [--name NAME]\n"
+    "       dataengine eval --model MODEL --bench FILE [--format jsonl] [--circular] [--out ...]\n"
+    "\n"
+    "With --model the model answers (each option scored by its likelihood) instead of a file.\n"
     "\n"
     "Predictions (several files are shards of one run and are merged):\n"
     "  mmbench  TSV with 'index' and 'prediction' columns (as VLMEvalKit writes), or JSONL {\"index\", \"prediction\"}\n"
@@ -38,11 +41,12 @@ int run_eval(int argc, char ** argv) {
             std::fputs(kHelp, stdout);
             return 0;
         }
-    const Args args(argc, argv, {"circular"}, {"predictions"}, {"bench", "format", "out", "markdown", "name"});
+    const Args args(argc, argv, {"circular"}, {"predictions"}, {"bench", "format", "out", "markdown", "name", "model", "threads"});
     if (!args.positional().empty()) throw std::invalid_argument("unexpected argument '" + args.positional()[0] + "'");
     const std::string         bench_path = args.require("bench");
-    const dataengine::Format  format     = dataengine::parse_format(args.require("format"));
-    if (args.all("predictions").empty()) throw std::invalid_argument("missing required option --predictions");
+    const dataengine::Format  format     = dataengine::parse_format(args.get("format", args.has("model") ? "jsonl" : ""));
+    if (args.all("predictions").empty() == !args.has("model"))
+        throw std::invalid_argument("give either --predictions or --model");
 
     dataengine::ReadOptions read;
     read.progress = show_progress;
@@ -51,9 +55,17 @@ int run_eval(int argc, char ** argv) {
     dataengine::EvalOptions options;
     options.circular  = args.has("circular");
     options.benchmark = args.get("name", bench_path);
-    dataengine::Evaluator evaluator(bench, options);
-    for (const std::string & path : args.all("predictions")) evaluator.add(dataengine::read_predictions(path, format));
-    const dataengine::EvalReport report = evaluator.finish();
+    dataengine::EvalReport report;
+    if (args.has("model")) {
+        auto model = dataengine::load_model(args.get("model"));
+        dataengine::ScoreOptions score;
+        score.threads = std::stoi(args.get("threads", "0"));
+        report = dataengine::evaluate_model(*model, bench, options, score, show_progress);
+    } else {
+        dataengine::Evaluator evaluator(bench, options);
+        for (const std::string & path : args.all("predictions")) evaluator.add(dataengine::read_predictions(path, format));
+        report = evaluator.finish();
+    }
 
     std::fputs(dataengine::to_markdown(report).c_str(), stdout);
     if (args.has("out")) {

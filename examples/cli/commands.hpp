@@ -4,4 +4,7 @@
 namespace cli {
 int run_eval(int argc, char ** argv);
 int run_convert(int argc, char ** argv);
+int run_world(int argc, char ** argv);
+int run_pretrain(int argc, char ** argv);
+int run_train(int argc, char ** argv);
 }  // namespace cli

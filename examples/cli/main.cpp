@@ -12,8 +12,11 @@ constexpr const char * kUsage =
     "usage: dataengine <command> [options]\n"
     "\n"
     "commands:\n"
-    "  eval     score predictions on a benchmark and print a per-type table\n"
-    "  convert  convert a dataset between formats (jsonl, mmbench, aokvqa, seed, llava)\n"
+    "  eval      score predictions (or a model's answers) on a benchmark, per type\n"
+    "  convert   convert a dataset between formats (jsonl, mmbench, aokvqa, seed, llava)\n"
+    "  world     write the embedded procedural world (images, questions, splits)\n"
+    "  pretrain  stage 1 of the built-in MLLM on a world's captions (cached)\n"
+    "  train     stage 2: instruction tuning on question files\n"
     "\n"
     "Run 'dataengine <command> --help' for its options.\n";
 
@@ -28,6 +31,9 @@ int main(int argc, char ** argv) {
     try {
         if (command == "eval") return cli::run_eval(argc - 2, argv + 2);
         if (command == "convert") return cli::run_convert(argc - 2, argv + 2);
+        if (command == "world") return cli::run_world(argc - 2, argv + 2);
+        if (command == "pretrain") return cli::run_pretrain(argc - 2, argv + 2);
+        if (command == "train") return cli::run_train(argc - 2, argv + 2);
         std::fprintf(stderr, "dataengine: unknown command '%s'\n\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::invalid_argument & e) {

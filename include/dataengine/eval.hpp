@@ -15,6 +15,7 @@
 
 #include "dataengine/core.hpp"
 #include "dataengine/data.hpp"
+#include "dataengine/model.hpp"
 
 namespace dataengine {
 
@@ -152,6 +153,11 @@ private:
     std::vector<bool>              present_;
     size_t                         count_ = 0;
 };
+
+// Scores every question of `benchmark` with `model` (each image encoded once) and evaluates
+// the option scores: the model answers, the evaluator judges.
+EvalReport evaluate_model(Model & model, std::shared_ptr<const Dataset> benchmark, const EvalOptions & options = {},
+                          const ScoreOptions & score_options = {}, const ProgressCallback & progress = {});
 
 // Natural order: digit runs compare as numbers ("q2" < "q10"); used for ids in reports.
 bool natural_less(std::string_view a, std::string_view b);

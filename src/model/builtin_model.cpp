@@ -1,0 +1,295 @@
+// The built-in MLLM: training, option scoring, image embeddings, save and load.
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "core/json_read.hpp"
+#include "model/batches.hpp"
+#include "model/network.hpp"
+
+namespace dataengine {
+namespace {
+
+torch::Device device() { return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU); }
+
+void set_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : hardware_threads()); }
+
+// "The answer is (" is the same for every option: scores count the option-specific tokens only.
+constexpr int kAnswerLeadTokens = 4;
+
+std::string config_json(const ModelConfig & c) {
+    JsonWriter w;
+    w.begin_object().key("kind").value("builtin").key("format").value(1).key("config").begin_object()
+        .key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
+        .key("encoder_layers").value(c.encoder_layers).key("decoder_layers").value(c.decoder_layers)
+        .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
+        .key("max_text_tokens").value(c.max_text_tokens).key("seed").value(c.seed).end_object().end_object();
+    return w.take();
+}
+
+ModelConfig config_from_json(std::string_view text, const std::string & source) {
+    simdjson::padded_string copy;
+    simdjson::dom::parser   parser;
+    simdjson::dom::element  root;
+    simdjson::dom::object   top, c;
+    std::string             kind, why;
+    if (json::parse_document(parser, text, false, copy, root) || root.get(top) || !json::get_string(top, "kind", kind, why) ||
+        top["config"].get(c))
+        throw Error(Status::Format, source + ": not a model description");
+    if (kind != "builtin") throw Error(Status::Unsupported, source + ": model kind '" + kind + "' is not the built-in MLLM");
+    ModelConfig config;
+    int64_t v = 0;
+    auto field = [&](const char * key, int & out) {
+        if (!json::get_int(c, key, v, why)) throw Error(Status::Format, source + ": " + why);
+        out = int(v);
+    };
+    field("image_size", config.image_size);
+    field("dim", config.dim);
+    field("heads", config.heads);
+    field("encoder_layers", config.encoder_layers);
+    field("decoder_layers", config.decoder_layers);
+    field("image_tokens_side", config.image_tokens_side);
+    field("prefix_side", config.prefix_side);
+    field("max_text_tokens", config.max_text_tokens);
+    if (json::get_int(c, "seed", v, why)) config.seed = uint64_t(v);
+    return config;
+}
+
+void check_config(const ModelConfig & c) {
+    if (c.image_size < 16 || c.dim < 16 || c.heads < 1 || c.dim % c.heads != 0 || c.encoder_layers < 0 ||
+        c.decoder_layers < 1 || c.image_tokens_side < 1 || c.image_size % c.image_tokens_side != 0 ||
+        c.prefix_side < 1 || c.prefix_side > c.image_tokens_side || c.max_text_tokens < 8)
+        throw Error(Status::Invalid, "model config: sizes must be positive, dim divisible by heads, the token grid "
+                                     "must divide the image and the prefix must fit in the grid");
+}
+
+class BuiltinModel final : public Model {
+public:
+    BuiltinModel(const ModelConfig & config, Tokenizer tokenizer)
+        : config_(config), tokenizer_(std::move(tokenizer)) {
+        check_config(config_);
+        torch::manual_seed(config_.seed);
+        net_ = net::Mllm(config_, tokenizer_.size());
+        net_->to(device());
+    }
+
+    std::string kind() const override { return "builtin"; }
+
+    TrainReport train(const std::vector<TrainSource> & sources, const TrainOptions & options,
+                      const ProgressCallback & progress) override {
+        if (options.steps < 0 || options.batch_size < 1 || options.learning_rate <= 0)
+            throw Error(Status::Invalid, "train: steps >= 0, batch_size >= 1 and a positive learning rate are required");
+        set_threads(options.threads);
+        torch::manual_seed(options.seed);
+        torch::optim::AdamW optimizer(net_->parameters(),
+                                      torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay));
+        int64_t first_step = 0;
+        if (!options.checkpoint_dir.empty()) first_step = resume(options, optimizer);
+
+        TrainReport report;
+        ProgressReporter reporter(progress, "train", options.steps);
+        batches::Loader  loader(sources, options, tokenizer_, config_, first_step, options.steps);
+        net_->train();
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int64_t step = first_step; step < options.steps; ++step) {
+            batches::Batch batch = loader.next();
+            for (auto & group : optimizer.param_groups())
+                static_cast<torch::optim::AdamWOptions &>(group.options()).lr(learning_rate(options, step));
+            auto logits = net_->logits(net_->prefix(batch.images.to(device())), batch.tokens.to(device()));
+            auto loss   = torch::nn::functional::cross_entropy(
+                logits.reshape({-1, logits.size(-1)}), batch.targets.to(device()).reshape({-1}),
+                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(batches::kIgnore));
+            optimizer.zero_grad();
+            loss.backward();
+            torch::nn::utils::clip_grad_norm_(net_->parameters(), options.grad_clip);
+            optimizer.step();
+            report.losses.push_back(loss.item<double>());
+            ++report.steps;
+            reporter.update(step + 1);
+            if (options.checkpoint_every > 0 && !options.checkpoint_dir.empty() && (step + 1) % options.checkpoint_every == 0)
+                checkpoint(options, optimizer, step + 1);
+        }
+        report.seconds            = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        report.samples_per_second = report.seconds > 0 ? report.steps * double(options.batch_size) / report.seconds : 0;
+        net_->eval();
+        return report;
+    }
+
+    std::vector<std::vector<double>> score(const Dataset & data, const std::vector<size_t> & indices,
+                                           const ScoreOptions & options, const ProgressCallback & progress) override {
+        set_threads(options.threads);
+        torch::NoGradGuard no_grad;
+        net_->eval();
+        batches::ImageSource images(config_.image_size);
+        std::map<std::string, torch::Tensor> features;  // image key -> prefix [P, d]
+        std::vector<std::vector<double>> out(indices.size());
+        ProgressReporter reporter(progress, "score", int64_t(indices.size()));
+        const size_t chunk = size_t(std::max(1, options.batch_questions));
+        for (size_t begin = 0; begin < indices.size(); begin += chunk) {
+            const size_t end = std::min(indices.size(), begin + chunk);
+            // Prefixes: from the cache, else encoded together in one pass.
+            std::vector<std::string> keys;
+            std::vector<std::shared_ptr<const Image>> missing;
+            std::vector<std::string> missing_keys;
+            for (size_t i = begin; i < end; ++i) {
+                const Sample & s = data[indices[i]];
+                if (indices[i] >= data.size()) throw Error(Status::Range, "score: index past the dataset");
+                keys.push_back(options.cache_image_features ? batches::ImageSource::key(data, s) : std::to_string(i));
+                if (!features.count(keys.back()) &&
+                    std::find(missing_keys.begin(), missing_keys.end(), keys.back()) == missing_keys.end()) {
+                    missing.push_back(images.get(data, s));
+                    missing_keys.push_back(keys.back());
+                }
+            }
+            if (!missing.empty()) {
+                auto prefix = net_->prefix(images.tensor(missing).to(device()));
+                for (size_t k = 0; k < missing.size(); ++k) features[missing_keys[k]] = prefix[int64_t(k)];
+            }
+            // One sequence per option of every question in the chunk, scored in one pass.
+            batches::Sequences sequences;
+            std::vector<torch::Tensor> prefixes;
+            std::vector<std::pair<size_t, int>> owner;  // (question slot, option)
+            const int T = config_.max_text_tokens;
+            for (size_t i = begin; i < end; ++i) {
+                const Sample & s = data[indices[i]];
+                for (int k = 0; k < int(s.options.size()); ++k) {
+                    sequences.add(tokenizer_, question_prompt(s), answer_text(s, k), T);
+                    prefixes.push_back(features[keys[i - begin]]);
+                    owner.emplace_back(i, k);
+                }
+                out[i].assign(s.options.size(), 0.0);
+            }
+            if (!owner.empty()) {
+                const int64_t N = int64_t(owner.size());
+                auto [tok, tgt] = sequences.tensors();
+                const int64_t L = tok.size(1);
+                auto logp = torch::log_softmax(net_->logits(torch::stack(prefixes), tok.to(device())), -1).cpu();
+                auto tgt_a  = tgt.accessor<int64_t, 2>();
+                auto logp_a = logp.accessor<float, 3>();
+                for (int64_t n = 0; n < N; ++n) {
+                    double total = 0;
+                    int    seen = 0, counted = 0;
+                    for (int64_t p = 0; p < L; ++p) {
+                        const int64_t t = tgt_a[n][p];
+                        if (t == batches::kIgnore) continue;
+                        if (seen++ < kAnswerLeadTokens) continue;
+                        total += logp_a[n][p][t];
+                        ++counted;
+                    }
+                    out[owner[size_t(n)].first][size_t(owner[size_t(n)].second)] = counted ? total / counted : 0.0;
+                }
+            }
+            reporter.update(int64_t(end));
+        }
+        return out;
+    }
+
+    std::vector<std::vector<float>> embed_images(const std::vector<Image> & list) override {
+        torch::NoGradGuard no_grad;
+        net_->eval();
+        std::vector<std::vector<float>> out;
+        batches::ImageSource source(config_.image_size);
+        for (size_t begin = 0; begin < list.size(); begin += 64) {
+            std::vector<std::shared_ptr<const Image>> chunk;
+            for (size_t i = begin; i < std::min(list.size(), begin + 64); ++i) {
+                const Image & image = list[i];
+                chunk.push_back(std::make_shared<const Image>(
+                    image.width == config_.image_size && image.height == config_.image_size
+                        ? image : resize(image, config_.image_size, config_.image_size)));
+            }
+            auto e = net_->embed(source.tensor(chunk).to(device())).cpu().contiguous();
+            for (int64_t r = 0; r < e.size(0); ++r) out.emplace_back(e[r].data_ptr<float>(), e[r].data_ptr<float>() + e.size(1));
+        }
+        return out;
+    }
+
+    void save(const std::string & dir) const override {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) throw Error(Status::Io, "cannot create model directory '" + dir + "': " + ec.message());
+        save_weights(dir + "/weights.pt");
+        write_file_atomic(dir + "/vocab.json", tokenizer_.to_json() + "\n");
+        write_file_atomic(dir + "/model.json", config_json(config_) + "\n");  // last: marks the directory complete
+    }
+
+    void load_weights(const std::string & path) {
+        try {
+            torch::serialize::InputArchive archive;
+            archive.load_from(path, device());
+            net_->load(archive);
+        } catch (const c10::Error & e) {
+            throw Error(Status::Format, "cannot load weights '" + path + "': " + e.what_without_backtrace());
+        }
+        net_->eval();
+    }
+
+private:
+    double learning_rate(const TrainOptions & o, int64_t step) const {
+        if (step < o.warmup_steps) return o.learning_rate * double(step + 1) / double(o.warmup_steps);
+        const double progress = double(step - o.warmup_steps) / double(std::max(1, o.steps - o.warmup_steps));
+        return o.learning_rate * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * std::min(1.0, progress))));
+    }
+
+    void save_weights(const std::string & path) const {
+        torch::serialize::OutputArchive archive;
+        net_->save(archive);
+        const std::string temp = path + ".tmp";
+        archive.save_to(temp);
+        if (std::rename(temp.c_str(), path.c_str()) != 0) throw Error(Status::Io, "cannot write '" + path + "'");
+    }
+
+    void checkpoint(const TrainOptions & o, torch::optim::AdamW & optimizer, int64_t step) const {
+        std::filesystem::create_directories(o.checkpoint_dir);
+        save_weights(o.checkpoint_dir + "/weights.pt");
+        torch::save(optimizer, o.checkpoint_dir + "/optimizer.pt");
+        JsonWriter w;
+        w.begin_object().key("step").value(step).key("steps").value(o.steps).key("seed").value(o.seed).end_object();
+        write_file_atomic(o.checkpoint_dir + "/progress.json", w.str() + "\n");
+    }
+
+    // Continues an interrupted run of the same length and seed from its last checkpoint.
+    int64_t resume(const TrainOptions & o, torch::optim::AdamW & optimizer) {
+        const std::string progress = o.checkpoint_dir + "/progress.json";
+        if (!file_exists(progress)) return 0;
+        simdjson::padded_string copy;
+        simdjson::dom::parser   parser;
+        simdjson::dom::element  root;
+        simdjson::dom::object   obj;
+        int64_t step = 0, steps = 0, seed = 0;
+        std::string why;
+        const std::string text = read_file(progress);
+        if (json::parse_document(parser, text, false, copy, root) || root.get(obj) || !json::get_int(obj, "step", step, why) ||
+            !json::get_int(obj, "steps", steps, why) || !json::get_int(obj, "seed", seed, why))
+            throw Error(Status::Format, progress + ": not a training checkpoint");
+        if (steps != o.steps || uint64_t(seed) != o.seed) return 0;  // another run's checkpoint
+        load_weights(o.checkpoint_dir + "/weights.pt");
+        torch::load(optimizer, o.checkpoint_dir + "/optimizer.pt");
+        log(LogLevel::Info, "train: resuming at step " + std::to_string(step) + " from " + o.checkpoint_dir);
+        return step;
+    }
+
+    ModelConfig config_;
+    Tokenizer   tokenizer_;
+    net::Mllm   net_{nullptr};
+};
+
+}  // namespace
+
+std::string compute_device() { return torch::cuda::is_available() ? "cuda" : "cpu"; }
+
+std::unique_ptr<Model> create_builtin_model(const ModelConfig & config, Tokenizer tokenizer) {
+    return std::make_unique<BuiltinModel>(config, std::move(tokenizer));
+}
+
+std::unique_ptr<Model> load_model(const std::string & dir) {
+    const std::string description = dir + "/model.json";
+    if (!file_exists(description)) throw Error(Status::NotFound, "no model in '" + dir + "' (model.json is missing)");
+    const ModelConfig config    = config_from_json(read_file(description), description);
+    Tokenizer         tokenizer = Tokenizer::from_json(read_file(dir + "/vocab.json"));
+    auto              model     = std::make_unique<BuiltinModel>(config, std::move(tokenizer));
+    model->load_weights(dir + "/weights.pt");
+    return model;
+}
+
+}  // namespace dataengine

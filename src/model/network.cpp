@@ -1,0 +1,104 @@
+// The built-in MLLM's layers.
+#include "model/network.hpp"
+
+#include <cmath>
+
+namespace dataengine::net {
+
+BlockImpl::BlockImpl(int dim, int heads_) : heads(heads_) {
+    norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
+    norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
+    qkv   = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
+    proj  = register_module("proj", torch::nn::Linear(dim, dim));
+    up    = register_module("up", torch::nn::Linear(dim, 4 * dim));
+    down  = register_module("down", torch::nn::Linear(4 * dim, dim));
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor & x, const torch::Tensor & mask) {
+    const int64_t B = x.size(0), T = x.size(1), D = x.size(2), H = heads, E = D / H;
+    auto parts = qkv(norm1(x)).view({B, T, 3, H, E}).permute({2, 0, 3, 1, 4});  // [3, B, H, T, E]
+    auto q = parts[0], k = parts[1], v = parts[2];
+    auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(E));
+    if (mask.defined()) scores = scores + mask;
+    auto attended = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({B, T, D});
+    auto h = x + proj(attended);
+    return h + down(torch::gelu(up(norm2(h))));
+}
+
+namespace {
+
+void conv_bn(torch::nn::Sequential & stem, int in, int out, int stride) {
+    // BatchNorm after every convolution: without it the stem lost the global properties of the
+    // image in the prototype (DESIGN §5).
+    stem->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(false)));
+    stem->push_back(torch::nn::BatchNorm2d(out));
+    stem->push_back(torch::nn::ReLU());
+}
+
+}  // namespace
+
+EncoderImpl::EncoderImpl(const ModelConfig & c) {
+    // Stride-1 first convolution so thin glyph strokes survive, then halvings to the token grid.
+    int side = c.image_size, channels = 16;
+    stem     = torch::nn::Sequential();
+    conv_bn(stem, 3, channels, 1);
+    const int widths[] = {48, 96, c.dim, c.dim, c.dim};
+    for (int i = 0; side > c.image_tokens_side; ++i) {
+        conv_bn(stem, channels, widths[std::min(i, 4)], 2);
+        channels = widths[std::min(i, 4)];
+        side /= 2;
+    }
+    if (channels != c.dim) conv_bn(stem, channels, c.dim, 1);
+    stem      = register_module("stem", stem);
+    positions = register_parameter("positions", torch::randn({1, c.image_tokens_side * c.image_tokens_side, c.dim}) * 0.02);
+    blocks    = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.encoder_layers; ++i) blocks->push_back(Block(c.dim, c.heads));
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.dim})));
+}
+
+torch::Tensor EncoderImpl::forward(const torch::Tensor & images) {
+    auto x = stem->forward(images);               // [B, d, G, G]
+    x      = x.flatten(2).transpose(1, 2) + positions;  // [B, G*G, d]
+    for (const auto & block : *blocks) x = block->as<Block>()->forward(x, torch::Tensor());
+    return norm(x);
+}
+
+MllmImpl::MllmImpl(const ModelConfig & c, int vocab) : config(c) {
+    encoder         = register_module("encoder", Encoder(c));
+    projector       = register_module("projector", torch::nn::Linear(c.dim, c.dim));
+    token_embedding = register_module("token_embedding", torch::nn::Embedding(vocab, c.dim));
+    text_positions  = register_parameter("text_positions",
+                                         torch::randn({1, c.prefix_side * c.prefix_side + c.max_text_tokens, c.dim}) * 0.02);
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.decoder_layers; ++i) blocks->push_back(Block(c.dim, c.heads));
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.dim})));
+    torch::nn::init::normal_(token_embedding->weight, 0.0, 0.02);
+}
+
+torch::Tensor MllmImpl::prefix(const torch::Tensor & images) {
+    auto tokens = encoder->forward(images);  // [B, G*G, d]
+    const int64_t B = tokens.size(0), G = config.image_tokens_side, D = tokens.size(2);
+    auto grid = tokens.transpose(1, 2).reshape({B, D, G, G});
+    auto pooled = torch::adaptive_avg_pool2d(grid, {config.prefix_side, config.prefix_side}).flatten(2).transpose(1, 2);
+    return projector(pooled);
+}
+
+torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
+    const int64_t P = prefix_tokens.size(1), T = tokens.size(1), L = P + T;
+    auto x = torch::cat({prefix_tokens, token_embedding(tokens)}, 1) + text_positions.narrow(1, 0, L);
+    // Prefix-LM mask: the image prefix attends to itself, text attends to the prefix and to
+    // earlier text.
+    auto mask = torch::full({L, L}, -1e9, x.options());
+    mask      = torch::triu(mask, 1);
+    mask.narrow(0, 0, P).narrow(1, 0, P).zero_();
+    for (const auto & block : *blocks) x = block->as<Block>()->forward(x, mask);
+    x = norm(x).narrow(1, P, T);
+    return torch::matmul(x, token_embedding->weight.t());
+}
+
+torch::Tensor MllmImpl::embed(const torch::Tensor & images) {
+    return torch::nn::functional::normalize(encoder->forward(images).mean(1),
+                                            torch::nn::functional::NormalizeFuncOptions().dim(1));
+}
+
+}  // namespace dataengine::net

@@ -1,0 +1,166 @@
+// The built-in MLLM on a tiny world: real training steps, real scoring, save and load.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "dataengine/eval.hpp"
+#include "dataengine/model.hpp"
+#include "dataengine/world.hpp"
+#include "fixtures.hpp"
+
+using namespace dataengine;
+
+namespace {
+
+// One tiny world for every test of this file (writing it takes a moment).
+const std::string & tiny_world() {
+    static fixtures::TempDir dir;
+    static const bool written = [] {
+        WorldOptions o;
+        o.seed           = 5;
+        o.seed_counts    = {{"scene", 40}, {"counting", 40}, {"text", 40}};
+        o.dev_per_type   = 4;
+        o.test_per_type  = 6;
+        o.pool_images    = 8;
+        o.caption_images = 150;
+        World(o).write(dir.path());
+        return true;
+    }();
+    (void)written;
+    return dir.path();
+}
+
+ModelConfig tiny_config() {
+    ModelConfig c;
+    c.dim            = 32;
+    c.heads          = 2;
+    c.encoder_layers = 1;
+    c.decoder_layers = 1;
+    c.seed           = 3;
+    return c;
+}
+
+TrainOptions quick(int steps) {
+    TrainOptions o;
+    o.steps         = steps;
+    o.batch_size    = 16;
+    o.learning_rate = 3e-3;
+    o.warmup_steps  = 5;
+    o.threads       = 1;
+    return o;
+}
+
+std::vector<size_t> all_indices(const Dataset & d) {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < d.size(); ++i) out.push_back(i);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a short training run lowers the loss, on captions and on questions", "[model][torch]") {
+    const std::string & dir = tiny_world();
+    const Dataset captions = read_dataset(dir + "/captions.jsonl", Format::Jsonl);
+    const Dataset seed     = read_dataset(dir + "/seed_train.jsonl", Format::Jsonl);
+    auto model = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    const TrainReport stage1 = model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, quick(60));
+    CHECK(stage1.steps == 60);
+    // A random 32-d model starts near ln(vocab) ~ 4.8; 60 steps of captions roughly halve it.
+    CHECK(stage1.first_loss() > 3.5);
+    CHECK(stage1.last_loss() < stage1.first_loss() * 0.7);
+    const TrainReport stage2 = model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(40));
+    CHECK(stage2.last_loss() < stage2.first_loss());
+    CHECK(stage2.samples_per_second > 0);
+
+    SECTION("a cancel from the progress callback stops training with Aborted") {
+        int calls = 0;
+        try {
+            model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(50), [&](const ProgressEvent &) { return ++calls < 3; });
+            FAIL("no abort");
+        } catch (const Error & e) {
+            CHECK(e.status() == Status::Aborted);
+        }
+    }
+}
+
+TEST_CASE("scores: one per option, the same with and without the image-feature cache, and after save/load", "[model][torch]") {
+    const std::string & dir = tiny_world();
+    auto bench = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
+    auto model = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    const Dataset seed = read_dataset(dir + "/seed_train.jsonl", Format::Jsonl);
+    model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(10));
+
+    const auto idx = all_indices(*bench);
+    ScoreOptions cached, uncached;
+    uncached.cache_image_features = false;
+    const auto a = model->score(*bench, idx, cached);
+    const auto b = model->score(*bench, idx, uncached);
+    REQUIRE(a.size() == bench->size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        REQUIRE(a[i].size() == (*bench)[i].options.size());
+        for (size_t k = 0; k < a[i].size(); ++k) {
+            CHECK(std::isfinite(a[i][k]));
+            CHECK(a[i][k] < 0);  // a mean log-probability
+            CHECK(a[i][k] == Approx(b[i][k]).margin(1e-5));
+        }
+    }
+    fixtures::TempDir saved;
+    model->save(saved.path() + "/m");
+    auto loaded = load_model(saved.path() + "/m");
+    const auto c = loaded->score(*bench, idx);
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t k = 0; k < a[i].size(); ++k) CHECK(c[i][k] == Approx(a[i][k]).margin(1e-6));
+
+    const EvalReport report = evaluate_model(*loaded, bench, {true, "tiny"});
+    CHECK(report.overall.n == 9 * 6);
+    CHECK(report.missing == 0);
+    CHECK(report.unextracted == 0);
+
+    CHECK_THROWS_WITH(load_model(saved.path() + "/nothing"), Catch::Contains("model.json is missing"));
+}
+
+TEST_CASE("image embeddings are unit vectors that tell images apart", "[model][torch]") {
+    auto model = create_builtin_model(tiny_config(), world_tokenizer(tiny_world()));
+    const World world(WorldOptions{});
+    const std::vector<Image> images = {render(world.scene(Split::Pool, 1)), render(world.scene(Split::Pool, 2)),
+                                       render(world.scene(Split::Pool, 1))};
+    const auto e = model->embed_images(images);
+    REQUIRE(e.size() == 3);
+    REQUIRE(e[0].size() == 32);
+    auto dot = [&](size_t i, size_t j) {
+        double d = 0;
+        for (size_t k = 0; k < e[i].size(); ++k) d += double(e[i][k]) * double(e[j][k]);
+        return d;
+    };
+    CHECK(dot(0, 0) == Approx(1.0).margin(1e-4));
+    CHECK(dot(0, 2) == Approx(1.0).margin(1e-4));  // the same image
+    CHECK(dot(0, 1) < 0.9999);
+}
+
+TEST_CASE("an interrupted run resumes from its checkpoint to the same weights", "[model][torch]") {
+    const std::string & dir = tiny_world();
+    const Dataset seed = read_dataset(dir + "/seed_train.jsonl", Format::Jsonl);
+    const auto bench = read_dataset(dir + "/dev.jsonl", Format::Jsonl);
+    fixtures::TempDir checkpoints;
+    TrainOptions o = quick(20);
+    o.checkpoint_every = 10;
+    o.checkpoint_dir   = checkpoints.path() + "/ck";
+
+    auto straight = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    TrainOptions plain = o;
+    plain.checkpoint_dir.clear();
+    straight->train({{&seed, TrainSource::Kind::Questions, 1.0}}, plain);
+
+    auto interrupted = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    int  calls = 0;
+    CHECK_THROWS_AS(interrupted->train({{&seed, TrainSource::Kind::Questions, 1.0}}, o,
+                                       [&](const ProgressEvent & e) { return ++calls, e.done < 13; }),
+                    Error);
+    auto resumed = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    const TrainReport rest = resumed->train({{&seed, TrainSource::Kind::Questions, 1.0}}, o);
+    CHECK(rest.steps == 10);  // steps 10..19 after the checkpoint at 10
+    const auto a = straight->score(bench, all_indices(bench));
+    const auto b = resumed->score(bench, all_indices(bench));
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t k = 0; k < a[i].size(); ++k) CHECK(b[i][k] == Approx(a[i][k]).margin(1e-4));
+}
