@@ -50,12 +50,13 @@ std::vector<int> Tokenizer::encode(std::string_view text) const {
 }
 
 std::string Tokenizer::decode(const std::vector<int> & ids) const {
+    // Spaces go before words and "(", never right after "(": the layouts read back as written.
     std::string out;
     for (const int id : ids) {
         if (id == kPad || id == kBos || id == kEos) continue;
         const std::string & w = id >= 0 && id < size() ? words_[size_t(id)] : words_[kUnk];
-        const bool word_like = std::isalnum(static_cast<unsigned char>(w[0]));
-        if (!out.empty() && (word_like || w == "(")) out += ' ';
+        const bool word_like = std::isalnum(static_cast<unsigned char>(w[0])) || w[0] == '<';
+        if (!out.empty() && out.back() != '(' && (word_like || w == "(")) out += ' ';
         out += w;
     }
     return out;
