@@ -257,6 +257,7 @@ typedef struct de_world de_world_t;
 #define DE_SPLIT_TEST       2
 #define DE_SPLIT_POOL       3
 #define DE_SPLIT_CAPTIONS   4
+#define DE_SPLIT_EXTRA      5  /* fresh scenes for experiments that add data of one type */
 
 typedef struct de_world_options {
     size_t       struct_size;     /* set by de_world_options_init */

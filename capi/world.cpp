@@ -9,7 +9,7 @@ using capi::guard;
 namespace {
 
 bool question_split(int32_t split) { return split >= DE_SPLIT_SEED_TRAIN && split <= DE_SPLIT_TEST; }
-bool any_split(int32_t split) { return split >= DE_SPLIT_SEED_TRAIN && split <= DE_SPLIT_CAPTIONS; }
+bool any_split(int32_t split) { return split >= DE_SPLIT_SEED_TRAIN && split <= DE_SPLIT_EXTRA; }
 
 }  // namespace
 

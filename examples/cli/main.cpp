@@ -17,6 +17,7 @@ constexpr const char * kUsage =
     "  world     write the embedded procedural world (images, questions, splits)\n"
     "  pretrain  stage 1 of the built-in MLLM on a world's captions (cached)\n"
     "  train     stage 2: instruction tuning on question files\n"
+    "  learnability  does each question type improve with more of its own data?\n"
     "\n"
     "Run 'dataengine <command> --help' for its options.\n";
 
@@ -34,6 +35,7 @@ int main(int argc, char ** argv) {
         if (command == "world") return cli::run_world(argc - 2, argv + 2);
         if (command == "pretrain") return cli::run_pretrain(argc - 2, argv + 2);
         if (command == "train") return cli::run_train(argc - 2, argv + 2);
+        if (command == "learnability") return cli::run_learnability(argc - 2, argv + 2);
         std::fprintf(stderr, "dataengine: unknown command '%s'\n\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::invalid_argument & e) {

@@ -137,6 +137,10 @@ std::unique_ptr<Model> load_model(const std::string & dir);
 // The device models run on: "cuda" when LibTorch sees a GPU, else "cpu".
 std::string compute_device();
 
+// FLOP/s of a large LibTorch SGEMM (n x n x n, float32) on that device with `threads` threads
+// (0: all cores): the peak that model utilisation is measured against.
+double measure_sgemm_flops(int n = 1024, int repeats = 10, int threads = 0);
+
 // ---------------------------------------------------------------------------------------------
 // The built-in model on a world written by World::write (DESIGN §5's two-stage recipe)
 

@@ -115,8 +115,9 @@ struct WorldOptions {
 // bad entry (unknown type, negative count).
 void apply_seed_counts(WorldOptions & options, std::string_view spec);
 
-enum class Split { SeedTrain, Dev, Test, Pool, Captions };
-const char * split_name(Split split);  // "seed_train", "dev", "test", "pool", "captions"
+// Extra: questions beyond the seed set, for experiments that add data of one type (fresh scenes).
+enum class Split { SeedTrain, Dev, Test, Pool, Captions, Extra };
+const char * split_name(Split split);  // "seed_train", "dev", "test", "pool", "captions", "extra"
 
 // Splits never share a scene: scene i of a split comes from its own seeded stream.
 // Immutable once built; every method is const and safe from many threads.
@@ -134,6 +135,10 @@ public:
     // Stage-1 pairs: (scene, caption). Long captions name every object; short single-fact ones
     // (background, count, glyph) are mixed in so that every fact gets gradient (DESIGN §5).
     std::vector<std::pair<Scene, std::string>> captions() const;
+
+    // `count` new questions of `type` on fresh scenes of the Extra split (scene indices from
+    // `first_index`), their images rendered into dir/images; the dataset's image root is `dir`.
+    Dataset extra_questions(std::string_view type, int count, uint64_t first_index, const std::string & dir) const;
 
     // Writes DIR/images/*.png, seed_train.jsonl, dev.jsonl + dev.tsv, test.jsonl + test.tsv,
     // pool.jsonl, captions.jsonl, scenes.jsonl (every scene graph) and world.json.

@@ -278,6 +278,19 @@ private:
 
 std::string compute_device() { return torch::cuda::is_available() ? "cuda" : "cpu"; }
 
+double measure_sgemm_flops(int n, int repeats, int threads) {
+    set_threads(threads);
+    torch::NoGradGuard no_grad;
+    auto a = torch::randn({n, n}, torch::TensorOptions().device(device()));
+    auto b = torch::randn({n, n}, torch::TensorOptions().device(device()));
+    auto c = torch::mm(a, b);  // warm-up
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < repeats; ++i) c = torch::mm(a, b);
+    (void)c.sum().item<float>();  // waits for the device
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return repeats * 2.0 * double(n) * n * n / seconds;
+}
+
 std::unique_ptr<Model> create_builtin_model(const ModelConfig & config, Tokenizer tokenizer) {
     return std::make_unique<BuiltinModel>(config, std::move(tokenizer));
 }

@@ -61,6 +61,24 @@ Dataset World::questions(Split split) const {
     return build_questions(options_, split).questions;
 }
 
+Dataset World::extra_questions(std::string_view type, int count, uint64_t first_index, const std::string & dir) const {
+    if (!find_question_type(type)) throw Error(Status::NotFound, "unknown question type '" + std::string(type) + "'");
+    std::error_code ec;
+    std::filesystem::create_directories(dir + "/images", ec);
+    if (ec) throw Error(Status::Io, "cannot create '" + dir + "/images': " + ec.message());
+    Dataset out(dir);
+    for (int i = 0; i < count; ++i) {
+        auto [scene, question] = ask(options_, Split::Extra, first_index + uint64_t(i), type);
+        const std::string path = dir + "/" + image_path(scene);
+        if (!file_exists(path)) write_file_atomic(path, encode_png(render(scene)));
+        question.id                = "extra-" + std::to_string(first_index + uint64_t(i));
+        question.image             = ImageRef::file(image_path(scene));
+        question.provenance.source = "world";
+        out.add(std::move(question));
+    }
+    return out;
+}
+
 ImagePool World::pool() const {
     ImagePool pool;
     for (int i = 0; i < options_.pool_images; ++i) {

@@ -12,6 +12,7 @@ const char * split_name(Split split) {
         case Split::Test:      return "test";
         case Split::Pool:      return "pool";
         case Split::Captions:  return "captions";
+        case Split::Extra:     return "extra";
     }
     return "unknown";
 }

@@ -208,3 +208,21 @@ TEST_CASE("write() lays out a world any reader can load", "[world]") {
     }
     CHECK(scenes == 35 + 9 * 12 * 2 + 30 + 40);
 }
+
+TEST_CASE("extra questions of one type come on fresh scenes with their images", "[world]") {
+    fixtures::TempDir dir;
+    const World       world(small_world());
+    const Dataset     extra = world.extra_questions("text", 12, 100, dir.path());
+    REQUIRE(extra.size() == 12);
+    std::set<std::string> scenes;
+    for (const Sample & s : extra.samples()) {
+        CHECK(s.type == "text");
+        CHECK(s.extra.at("scene").rfind("extra-", 0) == 0);
+        scenes.insert(s.extra.at("scene"));
+        CHECK(decode_image(extra.image_bytes(s), {}, s.id).width == 64);
+        const Scene scene = world.scene_for(Split::Extra, std::stoull(s.extra.at("scene").substr(6)), "text");
+        CHECK(answer_from_scene(scene, s) == s.answer);
+    }
+    CHECK(scenes.size() == 12);
+    CHECK_THROWS_AS(world.extra_questions("colour", 1, 0, dir.path()), Error);
+}

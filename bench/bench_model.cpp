@@ -1,0 +1,115 @@
+// The built-in MLLM's speed on this machine. One JSON object per measurement on stdout.
+//   model.sgemm_peak     a large LibTorch SGEMM (1024^3, all cores): the machine's peak FLOP/s
+//   model.train          stage 1 (captions) and stage 2 (questions): samples/s, FLOP/s, utilisation
+//   model.score          questions/s on a circular benchmark, with and without the image-feature cache
+//   model.image_pipeline decode + resize + normalise images/s (what the background loader does)
+//   model.memory         peak resident memory
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#include "dataengine/eval.hpp"
+#include "dataengine/model.hpp"
+#include "dataengine/world.hpp"
+#include "synthetic.hpp"
+
+using namespace dataengine;
+using synthetic::seconds_since;
+
+namespace {
+
+constexpr int kTrainSteps = 30;   // per stage, after a warm-up of 3 steps
+constexpr int kBatch      = 64;
+
+// Forward FLOPs of one sample through the built-in model (multiply-adds x 2), counted from the
+// architecture: convolution stem, encoder blocks, decoder blocks over prefix + text, LM head.
+double forward_flops(const ModelConfig & c, int text_tokens, int vocab) {
+    double flops = 0;
+    int side = c.image_size, channels = 3;
+    const int widths[] = {16, 48, 96, c.dim, c.dim, c.dim};
+    flops += 2.0 * side * side * 16 * channels * 9;  // stride-1 first convolution
+    channels = 16;
+    for (int i = 1; side > c.image_tokens_side; ++i) {
+        side /= 2;
+        flops += 2.0 * side * side * widths[std::min(i, 5)] * channels * 9;
+        channels = widths[std::min(i, 5)];
+    }
+    auto blocks = [&](int tokens, int layers) { return layers * tokens * (24.0 * c.dim * c.dim + 4.0 * tokens * c.dim); };
+    flops += blocks(c.image_tokens_side * c.image_tokens_side, c.encoder_layers);
+    const int prefix = c.prefix_side * c.prefix_side;
+    flops += blocks(prefix + text_tokens, c.decoder_layers) + 2.0 * text_tokens * c.dim * vocab;
+    return flops;
+}
+
+}  // namespace
+
+int main() {
+    const std::string dir = fmt::format("/tmp/dataengine-bench-model-{}", ::getpid());
+    WorldOptions wo;
+    wo.seed = 1;
+    wo.dev_per_type = wo.test_per_type = 40;
+    wo.pool_images = 10;
+    wo.caption_images = 2000;
+    World(wo).write(dir);
+    const Dataset captions = read_dataset(dir + "/captions.jsonl", Format::Jsonl);
+    const Dataset seed     = read_dataset(dir + "/seed_train.jsonl", Format::Jsonl);
+    auto          test     = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
+
+    const double peak = measure_sgemm_flops(1024, 10);
+    fmt::print("{{\"bench\":\"model.sgemm_peak\",\"n\":1024,\"gflops\":{:.1f},\"threads\":{}}}\n", peak / 1e9, hardware_threads());
+
+    const ModelConfig config;
+    const Tokenizer   tokenizer = world_tokenizer(dir);
+    auto              model     = create_builtin_model(config, tokenizer);
+    // Mean text length of each stage's sequences, for the FLOP count.
+    auto mean_tokens = [&](const Dataset & d, bool questions) {
+        double total = 0;
+        for (const Sample & s : d.samples())
+            total += double(questions ? tokenizer.encode(question_prompt(s) + " " + answer_text(s, s.answer)).size()
+                                      : tokenizer.encode(s.direct_answers.front()).size()) + 2;
+        return total / double(d.size());
+    };
+    for (const bool questions : {false, true}) {
+        const Dataset & data = questions ? seed : captions;
+        TrainOptions o;
+        o.batch_size = kBatch;
+        o.steps      = 3;
+        model->train({{&data, questions ? TrainSource::Kind::Questions : TrainSource::Kind::Captions, 1.0}}, o);
+        o.steps = kTrainSteps;
+        const TrainReport r = model->train({{&data, questions ? TrainSource::Kind::Questions : TrainSource::Kind::Captions, 1.0}}, o);
+        const double tokens = mean_tokens(data, questions);
+        const double flops  = 3 * forward_flops(config, int(tokens), tokenizer.size()) * r.samples_per_second;  // fwd + bwd
+        fmt::print("{{\"bench\":\"model.train\",\"stage\":{},\"steps\":{},\"batch\":{},\"seconds\":{:.2f},\"samples_per_s\":{:.1f},"
+                   "\"mean_text_tokens\":{:.1f},\"gflops\":{:.1f},\"utilisation\":{:.3f},\"loss_first\":{:.3f},\"loss_last\":{:.3f}}}\n",
+                   questions ? 2 : 1, r.steps, kBatch, r.seconds, r.samples_per_second, tokens, flops / 1e9, flops / peak,
+                   r.first_loss(), r.last_loss());
+    }
+    for (const bool cache : {true, false}) {
+        ScoreOptions so;
+        so.cache_image_features = cache;
+        const auto       t0 = std::chrono::steady_clock::now();
+        const EvalReport r  = evaluate_model(*model, test, {true, "bench"}, so);
+        const double     s  = seconds_since(t0);
+        fmt::print("{{\"bench\":\"model.score\",\"feature_cache\":{},\"questions\":{},\"circular_copies\":4,\"seconds\":{:.2f},"
+                   "\"questions_per_s\":{:.1f},\"accuracy\":{:.3f}}}\n",
+                   cache, test->size(), s, double(test->size()) / s, r.overall.accuracy());
+    }
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<float> chw(3 * 64 * 64);
+        size_t n = 0;
+        for (const Sample & s : captions.samples()) {
+            const Image image = decode_image(captions.image_bytes(s), {}, s.id);
+            normalize_into(image.width == 64 ? image : resize(image, 64, 64), {}, chw.data());
+            if (++n == 2000) break;
+        }
+        const double s = seconds_since(t0);
+        fmt::print("{{\"bench\":\"model.image_pipeline\",\"images\":{},\"seconds\":{:.3f},\"images_per_s\":{:.0f},\"threads\":1}}\n",
+                   n, s, double(n) / s);
+    }
+    fmt::print("{{\"bench\":\"model.memory\",\"peak_rss_mb\":{}}}\n", synthetic::peak_rss_mb());
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+}

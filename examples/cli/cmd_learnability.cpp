@@ -1,0 +1,167 @@
+// dataengine learnability: does each question type improve when given more of its own data?
+// The gate of DESIGN §5 before any data engine can help: per seed, train the seed model M0, then
+// continue M0 for the same number of steps on the seed set alone (control) and on the seed set
+// plus BOOST x that type's seed count of new questions of one type; compare test accuracy.
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "dataengine/eval.hpp"
+#include "dataengine/model.hpp"
+#include "dataengine/world.hpp"
+#include "progress_line.hpp"
+
+namespace cli {
+
+namespace {
+
+constexpr const char * kHelp =
+    "usage: dataengine learnability --world DIR [--seeds N] [--stage2-steps N] [--continue-steps N]\n"
+    "                               [--boost X] [--types a,b,...] [--out DIR] [--threads N]\n"
+    "\n"
+    "Per seed: M0 = stage 1 (cached) + stage 2 on the seed set; then M0 continued on the seed set\n"
+    "(control) and on the seed set plus BOOST x the type's seed count of new questions of that type.\n"
+    "Reports circular test accuracy per type, the gain over the control, mean and spread over seeds.\n"
+    "Runs already done (OUT/runs.jsonl) are not repeated. Defaults: 3 seeds, 600 + 300 steps, boost 3.\n";
+
+struct RunKey {
+    int         seed;
+    std::string arm;  // "control" or a type name
+    bool operator<(const RunKey & o) const { return std::tie(seed, arm) < std::tie(o.seed, o.arm); }
+};
+
+// Reads back the per-type accuracies of finished runs (one JSON object per line).
+std::map<RunKey, std::map<std::string, double>> load_runs(const std::string & path) {
+    std::map<RunKey, std::map<std::string, double>> runs;
+    if (!dataengine::file_exists(path)) return runs;
+    for (const std::string & line : dataengine::split(dataengine::read_file(path), '\n')) {
+        if (dataengine::trim(line).empty()) continue;
+        // {"seed": S, "arm": "...", "report": {...}}: the report is the evaluator's JSON.
+        const size_t report_at = line.find("\"report\":");
+        const int    seed      = std::stoi(line.substr(line.find("\"seed\":") + 7));
+        const size_t arm_at    = line.find("\"arm\":\"") + 7;
+        const std::string arm  = line.substr(arm_at, line.find('"', arm_at) - arm_at);
+        const auto report = dataengine::report_from_json(line.substr(report_at + 9, line.size() - report_at - 10), path);
+        auto & by_type = runs[{seed, arm}];
+        for (const auto & [type, score] : report.by_type) by_type[type] = score.accuracy();
+    }
+    return runs;
+}
+
+}  // namespace
+
+int run_learnability(int argc, char ** argv) {
+    if (wants_help(argc, argv, kHelp)) return 0;
+    const Args args(argc, argv, {}, {}, {"world", "seeds", "stage2-steps", "continue-steps", "boost", "types", "out", "threads"});
+    const std::string world_dir = args.require("world");
+    const std::string out = args.get("out", world_dir + "/learnability");
+    const int seeds = std::stoi(args.get("seeds", "3"));
+    const int stage2_steps = std::stoi(args.get("stage2-steps", "600"));
+    const int continue_steps = std::stoi(args.get("continue-steps", "300"));
+    const double boost = std::stod(args.get("boost", "3"));
+    const int threads = std::stoi(args.get("threads", "0"));
+    std::vector<std::string> types;
+    if (args.has("types")) {
+        for (const std::string & t : dataengine::split(args.get("types"), ','))
+            if (!dataengine::trim(t).empty()) types.push_back(dataengine::trim(t));
+    } else {
+        for (const auto & t : dataengine::question_types()) types.push_back(t.name);
+    }
+    std::filesystem::create_directories(out);
+
+    // The world's own settings, to know the seed counts and regenerate extra questions.
+    dataengine::WorldOptions options;
+    const std::string world_json = dataengine::read_file(world_dir + "/world.json");
+    options.seed = std::stoull(world_json.substr(world_json.find("\"seed\":") + 7));
+    const dataengine::Dataset seed_set = dataengine::read_dataset(world_dir + "/seed_train.jsonl", dataengine::Format::Jsonl);
+    std::map<std::string, int> seed_counts;
+    for (const auto & s : seed_set.samples()) ++seed_counts[s.type];
+    const dataengine::World world(options);
+    auto test = std::make_shared<const dataengine::Dataset>(dataengine::read_dataset(world_dir + "/test.jsonl", dataengine::Format::Jsonl));
+
+    const std::string runs_path = out + "/runs.jsonl";
+    auto runs = load_runs(runs_path);
+    auto record = [&](int seed, const std::string & arm, const dataengine::EvalReport & report) {
+        std::string text = dataengine::file_exists(runs_path) ? dataengine::read_file(runs_path) : "";
+        text += fmt::format("{{\"seed\":{},\"arm\":\"{}\",\"report\":{}}}\n", seed, arm, dataengine::to_json(report));
+        dataengine::write_file_atomic(runs_path, text);
+        for (const auto & [type, score] : report.by_type) runs[{seed, arm}][type] = score.accuracy();
+    };
+    auto evaluate = [&](dataengine::Model & model) {
+        dataengine::ScoreOptions so;
+        so.threads = threads;
+        return dataengine::evaluate_model(model, test, {true, "test"}, so, ProgressLine("eval"));
+    };
+    auto train_options = [&](int steps, uint64_t seed) {
+        dataengine::TrainOptions o;
+        o.steps = steps;
+        o.seed = seed;
+        o.threads = threads;
+        o.learning_rate = 5e-4;
+        o.warmup_steps = std::min(30, steps / 10 + 1);
+        return o;
+    };
+
+    for (int seed = 0; seed < seeds; ++seed) {
+        const std::string m0_dir = fmt::format("{}/seed{}/m0", out, seed);
+        if (!dataengine::file_exists(m0_dir + "/model.json")) {
+            auto m0 = dataengine::pretrained_model(world_dir, dataengine::PretrainOptions{}, ProgressLine("pretrain"));
+            const auto r = m0->train({{&seed_set, dataengine::TrainSource::Kind::Questions, 1.0}},
+                                     train_options(stage2_steps, uint64_t(seed)), ProgressLine(fmt::format("seed {} M0", seed)));
+            std::fprintf(stderr, "seed %d M0: loss %.3f -> %.3f, %.0f samples/s\n", seed, r.first_loss(), r.last_loss(), r.samples_per_second);
+            m0->save(m0_dir);
+            record(seed, "m0", evaluate(*m0));
+        }
+        std::vector<std::string> arms = {"control"};
+        arms.insert(arms.end(), types.begin(), types.end());
+        for (size_t a = 0; a < arms.size(); ++a) {
+            const std::string & arm = arms[a];
+            if (runs.count({seed, arm})) continue;
+            auto model = dataengine::load_model(m0_dir);
+            std::vector<dataengine::TrainSource> sources = {{&seed_set, dataengine::TrainSource::Kind::Questions, double(seed_set.size())}};
+            dataengine::Dataset extra;
+            if (arm != "control") {
+                const int count = int(boost * seed_counts[arm]);
+                extra = world.extra_questions(arm, count, uint64_t(seed) * 10000000 + a * 100000, world_dir);
+                sources.push_back({&extra, dataengine::TrainSource::Kind::Questions, double(extra.size())});
+            }
+            model->train(sources, train_options(continue_steps, 1000 + uint64_t(seed)), ProgressLine(fmt::format("seed {} {}", seed, arm)));
+            record(seed, arm, evaluate(*model));
+        }
+    }
+
+    // Summary: per type, the gain of its own arm over the control, mean and range over seeds.
+    std::string table = "| type | seed count | control | with more of its data | gain (mean) | gain (min..max) |\n|---|---:|---:|---:|---:|---:|\n";
+    std::string json = "{\"types\":[";
+    for (size_t i = 0; i < types.size(); ++i) {
+        const std::string & t = types[i];
+        double control = 0, boosted = 0, lo = 1e9, hi = -1e9;
+        int    n = 0;
+        for (int seed = 0; seed < seeds; ++seed) {
+            if (!runs.count({seed, "control"}) || !runs.count({seed, t})) continue;
+            const double c = runs[{seed, "control"}][t], b = runs[{seed, t}][t];
+            control += c;
+            boosted += b;
+            lo = std::min(lo, b - c);
+            hi = std::max(hi, b - c);
+            ++n;
+        }
+        if (n == 0) continue;
+        control /= n;
+        boosted /= n;
+        table += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:+.1f} | {:+.1f}..{:+.1f} |\n", t, seed_counts[t], 100 * control,
+                             100 * boosted, 100 * (boosted - control), 100 * lo, 100 * hi);
+        json += fmt::format("{}{{\"type\":\"{}\",\"seeds\":{},\"control\":{:.4f},\"boosted\":{:.4f},\"gain\":{:.4f},\"gain_min\":{:.4f},\"gain_max\":{:.4f}}}",
+                            i ? "," : "", t, n, control, boosted, boosted - control, lo, hi);
+    }
+    json += "]}\n";
+    dataengine::write_file_atomic(out + "/summary.json", json);
+    dataengine::write_file_atomic(out + "/summary.md", "## Learnability (circular test accuracy, %)\n\n" + table);
+    std::fputs(table.c_str(), stdout);
+    return 0;
+}
+
+}  // namespace cli

@@ -1,0 +1,21 @@
+# dataengine world writes a readable world; bad seed counts are a clear error.
+file(REMOVE_RECURSE ${SCRATCH})
+execute_process(COMMAND ${CLI} world --seed 3 --out ${SCRATCH} --per-type 2 --pool 3 --captions 4
+                        --seed-counts "counting=5,text=2"
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "dataengine world failed: ${err}")
+endif()
+foreach(name world.json seed_train.jsonl dev.tsv test.tsv pool.jsonl captions.jsonl scenes.jsonl)
+  if(NOT EXISTS ${SCRATCH}/${name})
+    message(FATAL_ERROR "dataengine world did not write ${name}")
+  endif()
+endforeach()
+file(READ ${SCRATCH}/world.json json)
+if(NOT json MATCHES "\"counting\":5")
+  message(FATAL_ERROR "world.json lacks the seed counts: ${json}")
+endif()
+execute_process(COMMAND ${CLI} world --out ${SCRATCH}/bad --seed-counts "colour=3" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "colour=3")
+  message(FATAL_ERROR "bad seed counts were not refused clearly: ${err}")
+endif()
