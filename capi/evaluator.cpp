@@ -5,12 +5,9 @@
 using namespace dataengine;
 using capi::fail;
 using capi::guard;
+using capi::null_argument;
 
 namespace {
-
-de_status null_argument(const char * function) {
-    return fail(DE_EINVALID, (std::string(function) + ": NULL argument").c_str());
-}
 
 void fill(const Score & s, de_score * out) {
     out->n        = s.n;

@@ -39,6 +39,11 @@ de_status guard(F && body) noexcept {
     }
 }
 
+// The message every entry point gives for a NULL handle or out-parameter.
+inline de_status null_argument(const char * function) {
+    return fail(DE_EINVALID, (std::string(function) + ": NULL argument").c_str());
+}
+
 // Copies a new string for the caller (released with de_string_free).
 char * owned_string(const std::string & text);
 

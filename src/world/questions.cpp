@@ -76,44 +76,42 @@ std::optional<Draft> scene_question(const Scene & s, Rng &) {
     return Draft{"What kind of background does the image have?", bg, background_names(), "The background is " + bg + "."};
 }
 
-std::optional<Draft> identity_question(const Scene & s, Rng & rng) {
-    std::vector<std::pair<std::string, size_t>> refs;  // "red" or "small red" -> object
+// Objects that one attribute (or size and that attribute) picks out uniquely, with the phrase
+// that does: "red" / "small red" for colours, "square" / "large square" for shapes.
+template <class Name>
+std::vector<std::pair<std::string, size_t>> unique_by(const Scene & s, Name name_of) {
+    std::vector<std::pair<std::string, size_t>> refs;
     for (size_t i = 0; i < s.objects.size(); ++i) {
         const WorldObject & o = s.objects[i];
-        const std::string colour = colour_names()[size_t(o.colour)];
-        const std::string sized  = std::string(o.size == SizeClass::Small ? "small " : "large ") + colour;
-        int same_colour = 0, same_sized = 0;
+        const std::string name  = name_of(o);
+        const std::string sized = std::string(o.size == SizeClass::Small ? "small " : "large ") + name;
+        int same = 0, same_sized = 0;
         for (const WorldObject & p : s.objects) {
-            same_colour += p.colour == o.colour;
-            same_sized += p.colour == o.colour && p.size == o.size;
+            same += name_of(p) == name;
+            same_sized += name_of(p) == name && p.size == o.size;
         }
-        if (same_colour == 1) refs.emplace_back(colour, i);
+        if (same == 1) refs.emplace_back(name, i);
         else if (same_sized == 1) refs.emplace_back(sized, i);
     }
+    return refs;
+}
+
+std::string colour_of(const WorldObject & o) { return colour_names()[size_t(o.colour)]; }
+std::string shape_of(const WorldObject & o) { return shape_names()[size_t(o.shape)]; }
+
+std::optional<Draft> identity_question(const Scene & s, Rng & rng) {
+    const auto refs = unique_by(s, colour_of);
     if (refs.empty()) return std::nullopt;
     const auto & [ref, i] = refs[rng.below(refs.size())];
-    const std::string shape = shape_names()[size_t(s.objects[i].shape)];
-    return Draft{"What shape is the " + ref + " object?", shape, shape_names(),
-                 "The " + ref + " object is a " + shape + "."};
+    const std::string shape = shape_of(s.objects[i]);
+    return Draft{"What shape is the " + ref + " object?", shape, shape_names(), "The " + ref + " object is a " + shape + "."};
 }
 
 std::optional<Draft> attribute_question(const Scene & s, Rng & rng) {
-    std::vector<std::pair<std::string, size_t>> refs;  // "square" or "large square" -> object
-    for (size_t i = 0; i < s.objects.size(); ++i) {
-        const WorldObject & o = s.objects[i];
-        const std::string shape = shape_names()[size_t(o.shape)];
-        const std::string sized = std::string(o.size == SizeClass::Small ? "small " : "large ") + shape;
-        int same_shape = 0, same_sized = 0;
-        for (const WorldObject & p : s.objects) {
-            same_shape += p.shape == o.shape;
-            same_sized += p.shape == o.shape && p.size == o.size;
-        }
-        if (same_shape == 1) refs.emplace_back(shape, i);
-        else if (same_sized == 1) refs.emplace_back(sized, i);
-    }
+    const auto refs = unique_by(s, shape_of);
     if (refs.empty()) return std::nullopt;
     const auto & [ref, i] = refs[rng.below(refs.size())];
-    const std::string colour = colour_names()[size_t(s.objects[i].colour)];
+    const std::string colour = colour_of(s.objects[i]);
     return Draft{"What colour is the " + ref + "?", colour, colour_names(), "The " + ref + " is " + colour + "."};
 }
 

@@ -6,20 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "dataengine.h"
 
-static int failures = 0;
-static int checks   = 0;
-
-#define CHECK(cond)                                                                                    \
-    do {                                                                                               \
-        ++checks;                                                                                      \
-        if (!(cond)) {                                                                                 \
-            ++failures;                                                                                \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond,    \
-                    de_last_error());                                                                  \
-        }                                                                                              \
-    } while (0)
 
 static int progress_calls = 0;
 static int count_progress(const char * phase, int64_t done, int64_t total, void * user_data) {
@@ -180,6 +169,5 @@ int main(void) {
         snprintf(command, sizeof command, "rm -rf %s", dir);
         if (system(command) != 0) fprintf(stderr, "could not remove %s\n", dir);
     }
-    printf("%d passed, %d failed\n", checks - failures, failures);
-    return failures == 0 ? 0 : 1;
+    return check_summary();
 }
