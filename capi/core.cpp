@@ -48,7 +48,8 @@ const char * de_last_error(void) { return capi::t_error; }
 
 const char * de_status_string(de_status status) {
     if (status == DE_OK) return "ok";
-    if (status < DE_EINTERNAL || (status < DE_ELIMIT && status != DE_EINTERNAL) || status > 0) return "unknown status";
+    const bool known = status == DE_EINTERNAL || (status >= DE_ELIMIT && status <= DE_OK);
+    if (!known) return "unknown status";
     return status_name(static_cast<Status>(status));
 }
 

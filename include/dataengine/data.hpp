@@ -113,6 +113,7 @@ public:
 
 private:
     friend class detail::DatasetBuilder;  // readers parse straight into samples_
+    bool index_last();                    // indexes samples_.back(); false when its id is taken
     std::vector<Sample>                     samples_;
     IdIndex                                 index_;
     std::string                             image_root_;

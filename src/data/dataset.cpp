@@ -6,19 +6,23 @@
 
 namespace dataengine {
 
+bool Dataset::index_last() {
+    const size_t at = samples_.size() - 1;
+    return index_.insert(samples_[at].id, at, [this](size_t i) -> const std::string & { return samples_[i].id; });
+}
+
 void Dataset::add(Sample sample) {
-    if (sample.id.empty()) throw Error(Status::Invalid, "Dataset::add: sample with an empty id");
-    if (!index_.insert(sample.id, samples_.size(), [this](size_t i) -> const std::string & { return samples_[i].id; }))
+    if (!try_add(std::move(sample)))  // untouched on failure, so its id is still there
         throw Error(Status::Invalid, "Dataset::add: duplicate sample id '" + sample.id + "'");
-    samples_.push_back(std::move(sample));
 }
 
 bool Dataset::try_add(Sample && sample) {
     if (sample.id.empty()) throw Error(Status::Invalid, "Dataset::add: sample with an empty id");
-    if (!index_.insert(sample.id, samples_.size(), [this](size_t i) -> const std::string & { return samples_[i].id; }))
-        return false;
     samples_.push_back(std::move(sample));
-    return true;
+    if (index_last()) return true;
+    sample = std::move(samples_.back());
+    samples_.pop_back();
+    return false;
 }
 
 void Dataset::reserve(size_t count) {

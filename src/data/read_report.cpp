@@ -39,11 +39,10 @@ bool add_sample(Dataset & dataset, Sample && sample, Problem & problem) {
 
 namespace detail {
 bool DatasetBuilder::commit(Problem & problem) {
-    const size_t at = d_.samples_.size() - 1;
-    const Sample & s = d_.samples_[at];
+    const Sample & s = d_.samples_.back();
     if (s.id.empty()) {
         problem = {"missing field", "empty id"};
-    } else if (d_.index_.insert(s.id, at, [this](size_t i) -> const std::string & { return d_.samples_[i].id; })) {
+    } else if (d_.index_last()) {
         return true;
     } else {
         problem = {"duplicate id", "duplicate id '" + s.id + "'"};

@@ -134,8 +134,8 @@ public:
             std::vector<std::shared_ptr<const Image>> missing;
             std::vector<std::string> missing_keys;
             for (size_t i = begin; i < end; ++i) {
-                const Sample & s = data[indices[i]];
                 if (indices[i] >= data.size()) throw Error(Status::Range, "score: index past the dataset");
+                const Sample & s = data[indices[i]];
                 keys.push_back(options.cache_image_features ? batches::ImageSource::key(data, s) : std::to_string(i));
                 if (!features.count(keys.back()) &&
                     std::find(missing_keys.begin(), missing_keys.end(), keys.back()) == missing_keys.end()) {

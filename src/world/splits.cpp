@@ -79,19 +79,24 @@ Dataset World::extra_questions(std::string_view type, int count, uint64_t first_
     return out;
 }
 
+namespace {
+
+PoolImage pool_entry(const Scene & s) {
+    PoolImage p;
+    p.id          = s.id;
+    p.image       = ImageRef::file(image_path(s));
+    p.width       = p.height = s.size;
+    p.captions    = scene_captions(s, 0);
+    p.objects     = scene_boxes(s);
+    p.description = describe_image(p.captions, p.objects);
+    return p;
+}
+
+}  // namespace
+
 ImagePool World::pool() const {
     ImagePool pool;
-    for (int i = 0; i < options_.pool_images; ++i) {
-        const Scene s = scene(Split::Pool, uint64_t(i));
-        PoolImage   p;
-        p.id          = s.id;
-        p.image       = ImageRef::file(image_path(s));
-        p.width       = p.height = s.size;
-        p.captions    = scene_captions(s, 0);
-        p.objects     = scene_boxes(s);
-        p.description = describe_image(p.captions, p.objects);
-        pool.add(std::move(p));
-    }
+    for (int i = 0; i < options_.pool_images; ++i) pool.add(pool_entry(scene(Split::Pool, uint64_t(i))));
     return pool;
 }
 
@@ -219,10 +224,10 @@ void World::write(const std::string & dir, const ProgressCallback & progress) co
             write_dataset(data.questions, dir + "/" + name + ".tsv", Format::MMBench);
         }
     }
-    const ImagePool pool_images = pool();
-    std::string     pool_lines;
-    for (const PoolImage & p : pool_images.images()) {
-        const Scene s = scene(Split::Pool, uint64_t(std::stoull(p.id.substr(5))));
+    std::string pool_lines;
+    for (int i = 0; i < options_.pool_images; ++i) {
+        const Scene     s = scene(Split::Pool, uint64_t(i));
+        const PoolImage p = pool_entry(s);
         scenes.push_back(s);
         scene_lines += scene_to_json(s) + "\n";
         JsonWriter w;

@@ -39,26 +39,21 @@ const WorldObject * the(const Scene & s, const std::string & phrase) {
     return found.size() == 1 ? &s.objects[found[0]] : nullptr;
 }
 
-// Objects whose colour (and size, when given: "small red") match a description.
-std::vector<const WorldObject *> by_colour(const Scene & s, const std::string & description) {
+// Objects whose attribute (and size, when given: "small red", "large square") matches a
+// description; name_of picks the attribute.
+template <class Name>
+std::vector<const WorldObject *> matching(const Scene & s, const std::string & description, Name name_of) {
     std::vector<const WorldObject *> out;
     for (const WorldObject & o : s.objects) {
-        const std::string colour = colour_names()[size_t(o.colour)];
-        const std::string sized  = std::string(o.size == SizeClass::Small ? "small " : "large ") + colour;
-        if (description == colour || description == sized) out.push_back(&o);
+        const std::string name  = name_of(o);
+        const std::string sized = std::string(o.size == SizeClass::Small ? "small " : "large ") + name;
+        if (description == name || description == sized) out.push_back(&o);
     }
     return out;
 }
 
-std::vector<const WorldObject *> by_shape(const Scene & s, const std::string & description) {
-    std::vector<const WorldObject *> out;
-    for (const WorldObject & o : s.objects) {
-        const std::string shape = shape_names()[size_t(o.shape)];
-        const std::string sized = std::string(o.size == SizeClass::Small ? "small " : "large ") + shape;
-        if (description == shape || description == sized) out.push_back(&o);
-    }
-    return out;
-}
+std::string colour_of(const WorldObject & o) { return colour_names()[size_t(o.colour)]; }
+std::string shape_of(const WorldObject & o) { return shape_names()[size_t(o.shape)]; }
 
 // The right answer's text, or "" when the question is not the world's or has no single answer.
 std::string expected_answer(const Scene & s, const std::string & q) {
@@ -66,11 +61,11 @@ std::string expected_answer(const Scene & s, const std::string & q) {
     if (q == "What kind of background does the image have?") return background_names()[size_t(s.background)];
     if (q == "What character is written in the image?") return s.glyph ? std::string(1, s.glyph->ch) : "";
     if (match(q, "What shape is the {} object?", v)) {
-        const auto found = by_colour(s, v[0]);
+        const auto found = matching(s, v[0], colour_of);
         return found.size() == 1 ? shape_names()[size_t(found[0]->shape)] : "";
     }
     if (match(q, "What colour is the {}?", v)) {
-        const auto found = by_shape(s, v[0]);
+        const auto found = matching(s, v[0], shape_of);
         return found.size() == 1 ? colour_names()[size_t(found[0]->colour)] : "";
     }
     if (match(q, "Where in the image is the {}?", v)) {
