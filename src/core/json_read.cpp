@@ -67,6 +67,13 @@ bool get_int(object obj, std::string_view key, int64_t & out, std::string & why,
     return true;
 }
 
+bool get_double(object obj, std::string_view key, double & out, std::string & why, bool required) {
+    element value;
+    if (!lookup(obj, key, value, why, required)) return !required;
+    if (value.get(out) != simdjson::SUCCESS) return wrong_type(key, "a number", value, why);
+    return true;
+}
+
 bool get_bool(object obj, std::string_view key, bool & out, std::string & why, bool required) {
     element value;
     if (!lookup(obj, key, value, why, required)) return !required;

@@ -26,6 +26,7 @@ const char * type_name(simdjson::dom::element_type type);
 // missing (if required) or of the wrong type; an absent optional field leaves `out` unchanged.
 bool get_string(object obj, std::string_view key, std::string & out, std::string & why, bool required = true);
 bool get_int(object obj, std::string_view key, int64_t & out, std::string & why, bool required = true);
+bool get_double(object obj, std::string_view key, double & out, std::string & why, bool required = true);  // ints too
 bool get_bool(object obj, std::string_view key, bool & out, std::string & why, bool required = true);
 bool get_string_array(object obj, std::string_view key, std::vector<std::string> & out, std::string & why,
                       bool required = true);

@@ -1,0 +1,31 @@
+// Internal to src/abs: the steps of AbsSampler::plan, one file each.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "dataengine/abs.hpp"
+
+namespace dataengine::abs {
+
+// Per type: error rate, distinct bad cases and the rule's weight (normalised), then counts.
+std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std::map<std::string, std::vector<size_t>> & bad_cases,
+                                           const AbsOptions & options, const std::vector<GainObservation> & gains);
+
+// The benchmark's bad cases of each type as sample indices: one per circular group, near
+// duplicates (question text and image both at least `threshold` alike) dropped, in a seeded order.
+std::map<std::string, std::vector<size_t>> distinct_bad_cases(const EvalReport & report, const Dataset & benchmark,
+                                                              const PlanContext & context, const AbsOptions & options);
+
+// `count` sets of k examples from `candidates`, spread so that each is used as evenly as possible.
+std::vector<std::vector<size_t>> spread_examples(const std::vector<size_t> & candidates, int count, int k);
+
+// Exact top-k search of pool rows by cosine similarity to each anchor (anchors L2-normalised).
+// Rows with usable[row] == false are skipped. Result per anchor: (similarity, row), best first.
+struct Neighbour {
+    float  similarity;
+    size_t row;
+};
+std::vector<std::vector<Neighbour>> nearest_pool_images(const ImagePool & pool, const std::vector<bool> & usable,
+                                                        const std::vector<std::vector<float>> & anchors, size_t k);
+
+}  // namespace dataengine::abs

@@ -1,0 +1,146 @@
+// Type weights by rule, and integer counts that sum exactly to the budget.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "abs/abs_internal.hpp"
+
+namespace dataengine {
+
+const char * weight_rule_name(WeightRule rule) {
+    switch (rule) {
+        case WeightRule::Power: return "power";
+        case WeightRule::Gain: return "gain";
+        case WeightRule::Uniform: return "uniform";
+        case WeightRule::Random: return "random";
+    }
+    return "?";
+}
+
+AbsOptions AbsOptions::preset(std::string_view name) {
+    AbsOptions o;
+    if (name == "gain") return o;
+    if (name == "v1") {  // MLLM-DataEngine v1: weight = error rate, at least 2 bad cases
+        o.rule          = WeightRule::Power;
+        o.min_bad_cases = 2;
+        return o;
+    }
+    if (name == "v2") {  // v2: square root of the error rate, so small weaknesses still get data
+        o.rule  = WeightRule::Power;
+        o.gamma = 0.5;
+        return o;
+    }
+    if (name == "uniform") {
+        o.rule = WeightRule::Uniform;
+        return o;
+    }
+    if (name == "random") {
+        o.rule = WeightRule::Random;
+        return o;
+    }
+    throw Error(Status::Invalid, "unknown ABS preset '" + std::string(name) + "' (gain, v1, v2, uniform, random)");
+}
+
+std::vector<int> allocate_counts(const std::vector<double> & weights, int budget) {
+    std::vector<int> counts(weights.size(), 0);
+    double total = 0;
+    for (const double w : weights) {
+        if (!(w >= 0) || !std::isfinite(w)) throw Error(Status::Invalid, "allocate_counts: weights must be finite and >= 0");
+        total += w;
+    }
+    if (total <= 0 || budget <= 0) return counts;
+    std::vector<double> remainder(weights.size());
+    int given = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+        const double share = budget * weights[i] / total;
+        counts[i]    = int(std::floor(share));
+        remainder[i] = share - counts[i];
+        given += counts[i];
+    }
+    std::vector<size_t> order(weights.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return remainder[a] > remainder[b]; });
+    for (size_t i = 0; given < budget; i = (i + 1) % order.size()) {
+        if (weights[order[i]] <= 0) continue;  // a zero weight never gets a leftover
+        ++counts[order[i]];
+        ++given;
+    }
+    return counts;
+}
+
+namespace abs {
+namespace {
+
+// Gain per added sample by type: accuracy gain over samples added, pooled over observations.
+std::map<std::string, double> measured_gains(const std::vector<GainObservation> & gains) {
+    std::map<std::string, std::pair<double, double>> sums;  // type -> (gain, added)
+    for (const GainObservation & g : gains) {
+        if (g.added <= 0) continue;
+        sums[g.type].first += g.accuracy_gain;
+        sums[g.type].second += g.added;
+    }
+    std::map<std::string, double> out;
+    for (const auto & [type, s] : sums) out[type] = std::max(0.0, s.first / s.second);
+    return out;
+}
+
+}  // namespace
+
+std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std::map<std::string, std::vector<size_t>> & bad_cases,
+                                           const AbsOptions & options, const std::vector<GainObservation> & gains) {
+    std::vector<TypeAllocation> types;
+    for (const auto & [type, score] : report.by_type) {
+        if (type.empty() || score.n == 0) continue;
+        TypeAllocation t;
+        t.type       = type;
+        t.error_rate = 1.0 - score.accuracy();
+        const auto found = bad_cases.find(type);
+        t.bad_cases  = found == bad_cases.end() ? 0 : int64_t(found->second.size());
+        types.push_back(t);
+    }
+    if (types.empty()) throw Error(Status::Invalid, "ABS: the report has no question types to plan for");
+
+    const auto measured = measured_gains(gains);
+    double best_gain = 0;
+    for (const auto & [type, g] : measured) best_gain = std::max(best_gain, g);
+    const double optimistic = measured.empty() || best_gain <= 0 ? options.prior_gain : best_gain;
+
+    std::vector<double> weights;
+    for (TypeAllocation & t : types) {
+        double w = 0;
+        switch (options.rule) {
+            case WeightRule::Uniform:
+            case WeightRule::Random: w = 1; break;
+            case WeightRule::Power:
+            case WeightRule::Gain: {
+                w = std::max(options.floor, std::pow(t.error_rate, options.gamma));
+                if (t.bad_cases < options.min_bad_cases) w = 0;
+                if (options.rule == WeightRule::Gain) {
+                    const auto found = measured.find(t.type);
+                    t.gain_measured   = found != measured.end();
+                    t.gain_per_sample = t.gain_measured ? std::max(found->second, options.gain_floor * optimistic) : optimistic;
+                    w *= t.gain_per_sample;
+                }
+                if (w > 0) w = std::pow(w, 1.0 / options.temperature);
+                break;
+            }
+        }
+        weights.push_back(w);
+    }
+    const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+    for (size_t i = 0; i < types.size(); ++i) types[i].weight = total > 0 ? weights[i] / total : 0;
+
+    std::vector<int> counts;
+    if (options.rule == WeightRule::Random) {
+        counts.assign(types.size(), 0);
+        Rng rng = Rng(options.seed).fork(0xabcdef);
+        for (int i = 0; i < options.budget; ++i) ++counts[rng.below(types.size())];
+    } else {
+        counts = allocate_counts(weights, options.budget);
+    }
+    for (size_t i = 0; i < types.size(); ++i) types[i].count = counts[i];
+    return types;
+}
+
+}  // namespace abs
+}  // namespace dataengine
