@@ -93,6 +93,10 @@ std::optional<Sample> make_question(const Scene & scene, std::string_view type, 
 // Returns the index of the right option, or -1 when the question is not one the world knows,
 // has no right option, or has more than one.
 int answer_from_scene(const Scene & scene, const Sample & question);
+// Which of the nine types a question's text asks, by the world's phrasings; "" for any other text.
+std::string world_question_type(std::string_view question);
+// The pool scene an image id names ("pool-000042" -> 42); nullopt for any other id.
+std::optional<uint64_t> pool_scene_index(std::string_view image_id);
 
 // ---------------------------------------------------------------------------------------------
 // The world and its splits

@@ -117,6 +117,21 @@ std::string expected_answer(const Scene & s, const std::string & q) {
 
 }  // namespace
 
+std::string world_question_type(std::string_view text) {
+    const std::string q(trim(text));
+    std::vector<std::string> v;
+    if (q == "What kind of background does the image have?") return "scene";
+    if (q == "What character is written in the image?") return "text";
+    if (match(q, "What shape is the {} object?", v)) return "identity";
+    if (match(q, "What colour is the {}?", v)) return "attribute";
+    if (match(q, "Where in the image is the {}?", v)) return "location";
+    if (match(q, "How many {} are there?", v)) return "counting";
+    if (match(q, "Where is the {} relative to the {}?", v)) return "spatial relation";
+    if (match(q, "Which is true of the {} and the {}?", v)) return "interaction";
+    if (q == "Which colour do most of the shapes have?" || q == "Which shape occurs most often?") return "reasoning";
+    return "";
+}
+
 int answer_from_scene(const Scene & scene, const Sample & question) {
     const std::string answer = expected_answer(scene, question.question);
     if (answer.empty()) return -1;

@@ -62,6 +62,17 @@ std::string scene_id(Split split, uint64_t index) {
 
 }  // namespace
 
+std::optional<uint64_t> pool_scene_index(std::string_view id) {
+    const std::string prefix = std::string(split_name(Split::Pool)) + "-";
+    if (id.size() <= prefix.size() || id.substr(0, prefix.size()) != prefix) return std::nullopt;
+    uint64_t index = 0;
+    for (const char c : id.substr(prefix.size())) {
+        if (c < '0' || c > '9' || index > (UINT64_MAX - 9) / 10) return std::nullopt;
+        index = index * 10 + uint64_t(c - '0');
+    }
+    return index;
+}
+
 Scene World::scene(Split split, uint64_t index) const {
     for (uint64_t attempt = 0;; ++attempt) {
         Rng  rng   = stream(options_.seed, split, index, attempt);

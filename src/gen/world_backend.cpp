@@ -1,0 +1,99 @@
+// The embedded world as the generator LLM: questions from the scene graph, written in free text
+// as an LLM would, with a share of the mistakes real LLMs make; and the world as answer checker.
+#include "dataengine/gen.hpp"
+#include "dataengine/world.hpp"
+
+namespace dataengine {
+namespace {
+
+enum class Mistake { None, WrongAnswer, AnswerNotInOptions, DuplicateOptions, Coordinates, MissingRationale, Skip, Malformed };
+constexpr int kMistakeKinds = 7;
+
+Scene pool_scene(const World & world, const std::string & image_id) {
+    const auto index = pool_scene_index(image_id);
+    if (!index) throw Error(Status::NotFound, "world backend: '" + image_id + "' is not a world pool image (pool-NNNNNN)");
+    return world.scene(Split::Pool, *index);
+}
+
+// One of a few layouts LLMs use for the same content.
+std::string write_reply(const Sample & q, int letter, const std::string & rationale, int layout, bool with_choices) {
+    const char * bold = layout == 2 ? "**" : "";
+    std::string out = std::string(bold) + "Question:" + bold + " " + q.question + "\n";
+    if (with_choices) {
+        if (layout == 1) {
+            out += "Options:\n";
+            for (size_t k = 0; k < q.options.size(); ++k) out += std::string(1, char('A' + k)) + ". " + q.options[k] + "\n";
+        } else {
+            out += std::string(bold) + "Choices:" + bold;
+            for (size_t k = 0; k < q.options.size(); ++k) out += std::string(" (") + char('A' + k) + ") " + q.options[k];
+            out += "\n";
+        }
+    }
+    out += std::string(bold) + "Answer:" + bold + " The answer is (" + char('A' + letter) + ")";
+    if (layout == 1 && !rationale.empty()) out += " " + (letter < int(q.options.size()) ? q.options[size_t(letter)] : "") + ".\nExplanation: " + rationale;
+    else if (!rationale.empty()) out += ": " + rationale;
+    else out += ".";
+    return out;
+}
+
+class WorldBackend final : public LlmBackend {
+public:
+    WorldBackend(std::shared_ptr<const World> world, WorldBackendOptions options) : world_(std::move(world)), options_(options) {
+        if (!world_) throw Error(Status::Invalid, "world backend: no world");
+        if (!(options_.mistake_rate >= 0 && options_.mistake_rate <= 1))
+            throw Error(Status::Invalid, "world backend: mistake_rate must be in [0, 1]");
+    }
+    std::string name() const override { return "world"; }
+
+    std::string complete(const GenerationRequest & request) override {
+        const Scene scene = pool_scene(*world_, request.image_id);
+        Rng rng(request.seed);
+        std::optional<Sample> q = make_question(scene, request.type, rng);
+        if (!q) return "Skip";  // the image cannot support this type (no glyph, one object, ...)
+        Mistake mistake = Mistake::None;
+        if (rng.uniform() < options_.mistake_rate) mistake = Mistake(1 + rng.below(kMistakeKinds));
+        int letter = q->answer;
+        std::string rationale = options_.with_rationale && !q->rationales.empty() ? q->rationales.front() : "";
+        const int layout = int(rng.below(3));
+        switch (mistake) {
+            case Mistake::None: break;
+            case Mistake::WrongAnswer: letter = (letter + 1 + int(rng.below(q->options.size() - 1))) % int(q->options.size()); break;
+            case Mistake::AnswerNotInOptions: letter = int(q->options.size()); break;
+            case Mistake::DuplicateOptions: q->options[size_t((letter + 1) % int(q->options.size()))] = q->options[size_t(letter)]; break;
+            case Mistake::Coordinates: {
+                const auto boxes = scene_boxes(scene);
+                if (!boxes.empty()) {
+                    const BoxObject & b = boxes[rng.below(boxes.size())];
+                    q->question += " (The " + b.name + " is at [" + python_round_repr(b.x1, 2) + ", " + python_round_repr(b.y1, 2) +
+                                   ", " + python_round_repr(b.x2, 2) + ", " + python_round_repr(b.y2, 2) + "].)";
+                }
+                break;
+            }
+            case Mistake::MissingRationale: rationale.clear(); break;
+            case Mistake::Skip: return "Skip";
+            case Mistake::Malformed: return write_reply(*q, letter, rationale, layout, false);
+        }
+        return write_reply(*q, letter, rationale, layout, true);
+    }
+
+private:
+    std::shared_ptr<const World> world_;
+    WorldBackendOptions          options_;
+};
+
+}  // namespace
+
+std::unique_ptr<LlmBackend> world_backend(std::shared_ptr<const World> world, WorldBackendOptions options) {
+    return std::make_unique<WorldBackend>(std::move(world), options);
+}
+
+AnswerChecker world_checker(std::shared_ptr<const World> world) {
+    return [world](const std::string & image_id, const std::string & type, const Sample & question) {
+        if (!pool_scene_index(image_id)) return -1;  // not a world image: cannot tell
+        const std::string asked = world_question_type(question.question);
+        if (!asked.empty() && asked != type) return -2;
+        return answer_from_scene(pool_scene(*world, image_id), question);
+    };
+}
+
+}  // namespace dataengine
