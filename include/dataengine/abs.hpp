@@ -49,7 +49,8 @@ struct AbsOptions {
 
     // In-context examples.
     int    examples_per_query   = 2;    // as v1
-    double duplicate_similarity = 0.9;  // as v2: bad cases this alike (question and image) count once
+    double duplicate_similarity = 0.9;  // as v2: bad cases this alike (question and image) count once;
+                                        // images by centred cosine of their embeddings
 
     // Query images.
     int top_k         = 1000;  // candidates by similarity, then a random pick (as v1)
@@ -96,7 +97,8 @@ struct PlannedQuery {
     std::string              image_id;     // a PoolImage id
     std::vector<std::string> example_ids;  // benchmark sample ids, the in-context bad cases
     QueryReason              reason = QueryReason::Explore;
-    double                   similarity = 0;  // Similar: cosine to the examples' mean embedding
+    double                   similarity = 0;  // Similar: cosine to the examples' mean embedding (both
+                                              // centred on the pool's mean embedding)
     bool operator==(const PlannedQuery & o) const;
 };
 

@@ -129,6 +129,8 @@ struct ModelConfig {
     uint64_t seed      = 0;     // weight initialisation
 };
 
+// The layout version of the built-in MLLM's weights this build writes and reads.
+int builtin_model_format();
 // A new built-in model with random weights and `tokenizer` as its vocabulary.
 std::unique_ptr<Model> create_builtin_model(const ModelConfig & config, Tokenizer tokenizer);
 // Loads what Model::save wrote (the kind is read from the directory). Throws Error(Io/Format).

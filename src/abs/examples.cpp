@@ -44,21 +44,39 @@ double cosine(const WordBag & a, const WordBag & b) {
     return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
 }
 
-double cosine(const std::vector<float> & a, const std::vector<float> & b) {
+double cosine(const std::vector<float> & a, const std::vector<float> & b, const std::vector<float> & center) {
     if (a.size() != b.size() || a.empty()) return 0.0;
+    const bool centred = center.size() == a.size();
     double dot = 0, na = 0, nb = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        dot += double(a[i]) * b[i];
-        na += double(a[i]) * a[i];
-        nb += double(b[i]) * b[i];
+        const double x = a[i] - (centred ? center[i] : 0.0f), y = b[i] - (centred ? center[i] : 0.0f);
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
     }
     return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
 }
 
 }  // namespace
 
+std::vector<float> embedding_center(const ImagePool & pool) {
+    std::vector<double> sum;
+    size_t n = 0;
+    for (const PoolImage & p : pool.images()) {
+        if (p.embedding.empty()) continue;
+        if (sum.empty()) sum.assign(p.embedding.size(), 0.0);
+        if (p.embedding.size() != sum.size()) throw Error(Status::Invalid, "ABS: pool embeddings differ in size ('" + p.id + "')");
+        for (size_t d = 0; d < sum.size(); ++d) sum[d] += p.embedding[d];
+        ++n;
+    }
+    std::vector<float> center(sum.size());
+    for (size_t d = 0; d < sum.size(); ++d) center[d] = float(sum[d] / double(n));
+    return center;
+}
+
 std::map<std::string, std::vector<size_t>> distinct_bad_cases(const EvalReport & report, const Dataset & benchmark,
-                                                              const PlanContext & context, const AbsOptions & options) {
+                                                              const PlanContext & context, const AbsOptions & options,
+                                                              const std::vector<float> & center) {
     std::map<std::string, std::vector<size_t>> out;
     for (const auto & [type, ids] : report.bad_cases) {
         // One per circular group: the copies are the same question with the options rotated.
@@ -89,7 +107,7 @@ std::map<std::string, std::vector<size_t>> distinct_bad_cases(const EvalReport &
                 const double   image_similarity =
                     s.image == other.image ? 1.0
                     : emb != context.example_embeddings.end() && other_emb != context.example_embeddings.end()
-                        ? cosine(emb->second, other_emb->second)
+                        ? cosine(emb->second, other_emb->second, center)
                         : 0.0;
                 duplicate = image_similarity >= options.duplicate_similarity;
             }

@@ -32,7 +32,8 @@ void offer(std::vector<Neighbour> & heap, size_t k, Neighbour n) {
 }  // namespace
 
 std::vector<std::vector<Neighbour>> nearest_pool_images(const ImagePool & pool, const std::vector<bool> & usable,
-                                                        const std::vector<std::vector<float>> & anchors, size_t k) {
+                                                        const std::vector<std::vector<float>> & anchors, size_t k,
+                                                        const std::vector<float> & center) {
     const size_t m = anchors.size();
     std::vector<std::vector<Neighbour>> best(m);
     if (m == 0 || k == 0 || pool.size() == 0) return best;
@@ -40,7 +41,8 @@ std::vector<std::vector<Neighbour>> nearest_pool_images(const ImagePool & pool, 
     Matrix anchor_matrix(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(dim));
     for (size_t j = 0; j < m; ++j) {
         if (anchors[j].size() != dim) throw Error(Status::Invalid, "ABS: anchor embeddings differ in size");
-        for (size_t d = 0; d < dim; ++d) anchor_matrix(Eigen::Index(j), Eigen::Index(d)) = anchors[j][d];
+        for (size_t d = 0; d < dim; ++d)
+            anchor_matrix(Eigen::Index(j), Eigen::Index(d)) = anchors[j][d] - (center.size() == dim ? center[d] : 0.0f);
         const float norm = anchor_matrix.row(Eigen::Index(j)).norm();
         if (norm > 0) anchor_matrix.row(Eigen::Index(j)) /= norm;
     }
@@ -64,6 +66,7 @@ std::vector<std::vector<Neighbour>> nearest_pool_images(const ImagePool & pool, 
                     const float * e = pool[rows[i]].embedding.data();
                     auto row = block.row(Eigen::Index(i));
                     row = Eigen::Map<const Eigen::RowVectorXf>(e, Eigen::Index(dim));
+                    if (center.size() == dim) row -= Eigen::Map<const Eigen::RowVectorXf>(center.data(), Eigen::Index(dim));
                     const float norm = row.norm();
                     if (norm > 0) row /= norm;
                 }

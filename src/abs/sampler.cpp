@@ -60,7 +60,8 @@ std::vector<float> anchor_of(const std::vector<size_t> & examples, const Dataset
 GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & benchmark, const ImagePool & pool,
                                 const PlanContext & context) const {
     if (pool.size() == 0) throw Error(Status::Invalid, "ABS: the image pool is empty");
-    const auto bad = abs::distinct_bad_cases(report, benchmark, context, options_);
+    const std::vector<float> center = abs::embedding_center(pool);
+    const auto bad = abs::distinct_bad_cases(report, benchmark, context, options_, center);
     const std::vector<bool> usable = usable_rows(pool, context, options_);
     std::vector<size_t> free_rows;
     for (size_t r = 0; r < pool.size(); ++r)
@@ -117,7 +118,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
     }
     // Enough neighbours that top_k remain after the anchor's own earlier picks.
     const size_t most_uses = uses.empty() ? 0 : *std::max_element(uses.begin(), uses.end());
-    const auto   nearest   = abs::nearest_pool_images(pool, usable, anchors, size_t(options.top_k) + most_uses);
+    const auto   nearest   = abs::nearest_pool_images(pool, usable, anchors, size_t(options.top_k) + most_uses, center);
 
     Rng rng = Rng(options.seed).fork(1);
     std::vector<bool> taken(pool.size(), false);
@@ -146,7 +147,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
                 const abs::Neighbour & pick = *candidates[rng.below(candidates.size())];
                 row          = pick.row;
                 q.reason     = QueryReason::Similar;
-                q.similarity = double(pick.similarity);
+                q.similarity = double(pick.similarity);  // cosine after centring on the pool's mean
             }
         }
         if (row == pool.size()) {

@@ -19,9 +19,12 @@ void set_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : h
 // circular evaluation punishes (M0 on world seed 1: 50.8 % -> 53.5 % circular, location 14 -> 23).
 constexpr int kAnswerLeadTokens = 6;
 
+// Version of the network's layout in weights.pt; older layouts cannot be loaded into this one.
+constexpr int kFormat = 2;
+
 std::string config_json(const ModelConfig & c) {
     JsonWriter w;
-    w.begin_object().key("kind").value("builtin").key("format").value(1).key("config").begin_object()
+    w.begin_object().key("kind").value("builtin").key("format").value(kFormat).key("config").begin_object()
         .key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
         .key("encoder_layers").value(c.encoder_layers).key("decoder_layers").value(c.decoder_layers)
         .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
@@ -39,8 +42,11 @@ ModelConfig config_from_json(std::string_view text, const std::string & source) 
         top["config"].get(c))
         throw Error(Status::Format, source + ": not a model description");
     if (kind != "builtin") throw Error(Status::Unsupported, source + ": model kind '" + kind + "' is not the built-in MLLM");
-    ModelConfig config;
     int64_t v = 0;
+    if (!json::get_int(top, "format", v, why) || v != kFormat)
+        throw Error(Status::Unsupported, source + ": saved by another version of the built-in MLLM (format " +
+                                             std::to_string(v) + ", this build reads " + std::to_string(kFormat) + "); retrain it");
+    ModelConfig config;
     auto field = [&](const char * key, int & out) {
         if (!json::get_int(c, key, v, why)) throw Error(Status::Format, source + ": " + why);
         out = int(v);
@@ -60,9 +66,9 @@ ModelConfig config_from_json(std::string_view text, const std::string & source) 
 void check_config(const ModelConfig & c) {
     if (c.image_size < 16 || c.dim < 16 || c.heads < 1 || c.dim % c.heads != 0 || c.encoder_layers < 0 ||
         c.decoder_layers < 1 || c.image_tokens_side < 1 || c.image_size % c.image_tokens_side != 0 ||
-        c.prefix_side < 1 || c.prefix_side > c.image_tokens_side || c.max_text_tokens < 8)
-        throw Error(Status::Invalid, "model config: sizes must be positive, dim divisible by heads, the token grid "
-                                     "must divide the image and the prefix must fit in the grid");
+        c.dim % 4 != 0 || c.prefix_side < 1 || c.image_tokens_side % c.prefix_side != 0 || c.max_text_tokens < 8)
+        throw Error(Status::Invalid, "model config: sizes must be positive, dim divisible by heads and by 4, the token "
+                                     "grid must divide the image and the prefix side must divide the token grid");
 }
 
 class BuiltinModel final : public Model {
@@ -277,6 +283,8 @@ private:
 };
 
 }  // namespace
+
+int builtin_model_format() { return kFormat; }
 
 std::string compute_device() { return torch::cuda::is_available() ? "cuda" : "cpu"; }
 

@@ -37,6 +37,25 @@ void conv_bn(torch::nn::Sequential & stem, int in, int out, int stride) {
 
 }  // namespace
 
+torch::Tensor grid_positions(int side, int dim) {
+    // Sine/cosine of the row in half the channels, of the column in the other half: a fixed,
+    // unit-scale code of where a token is, as strong as its content from the first step (a
+    // learned 0.02-scale table left location, relations and text at chance: DESIGN §5).
+    auto pos  = torch::zeros({side * side, dim});
+    const int quarter = dim / 4;
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x)
+            for (int k = 0; k < quarter; ++k) {
+                const double freq = std::pow(side * 4.0, -double(k) / quarter) * 3.141592653589793;
+                auto row = pos[y * side + x];
+                row[k]               = std::sin(y * freq);
+                row[quarter + k]     = std::cos(y * freq);
+                row[2 * quarter + k] = std::sin(x * freq);
+                row[3 * quarter + k] = std::cos(x * freq);
+            }
+    return pos.unsqueeze(0);
+}
+
 EncoderImpl::EncoderImpl(const ModelConfig & c) {
     // Stride-1 first convolution so thin glyph strokes survive, then halvings to the token grid.
     int side = c.image_size, channels = 16;
@@ -50,7 +69,7 @@ EncoderImpl::EncoderImpl(const ModelConfig & c) {
     }
     if (channels != c.dim) conv_bn(stem, channels, c.dim, 1);
     stem      = register_module("stem", stem);
-    positions = register_parameter("positions", torch::randn({1, c.image_tokens_side * c.image_tokens_side, c.dim}) * 0.02);
+    positions = register_buffer("positions", grid_positions(c.image_tokens_side, c.dim));
     blocks    = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < c.encoder_layers; ++i) blocks->push_back(Block(c.dim, c.heads));
     norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.dim})));
@@ -65,10 +84,16 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor & images) {
 
 MllmImpl::MllmImpl(const ModelConfig & c, int vocab) : config(c) {
     encoder         = register_module("encoder", Encoder(c));
-    projector       = register_module("projector", torch::nn::Linear(c.dim, c.dim));
+    // Neighbouring r x r encoder tokens are concatenated, not averaged, before the projector
+    // (as Qwen2-VL's merger): averaging blurred a glyph into its surroundings.
+    const int merge = c.image_tokens_side / c.prefix_side;
+    merge_norm      = register_module("merge_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({merge * merge * c.dim})));
+    projector_in    = register_module("projector_in", torch::nn::Linear(merge * merge * c.dim, c.dim));
+    projector_out   = register_module("projector_out", torch::nn::Linear(c.dim, c.dim));
+    prefix_positions = register_buffer("prefix_positions", grid_positions(c.prefix_side, c.dim));
     token_embedding = register_module("token_embedding", torch::nn::Embedding(vocab, c.dim));
     text_positions  = register_parameter("text_positions",
-                                         torch::randn({1, c.prefix_side * c.prefix_side + c.max_text_tokens, c.dim}) * 0.02);
+                                         torch::randn({1, c.max_text_tokens, c.dim}) * 0.02);
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < c.decoder_layers; ++i) blocks->push_back(Block(c.dim, c.heads));
     norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.dim})));
@@ -78,14 +103,15 @@ MllmImpl::MllmImpl(const ModelConfig & c, int vocab) : config(c) {
 torch::Tensor MllmImpl::prefix(const torch::Tensor & images) {
     auto tokens = encoder->forward(images);  // [B, G*G, d]
     const int64_t B = tokens.size(0), G = config.image_tokens_side, D = tokens.size(2);
-    auto grid = tokens.transpose(1, 2).reshape({B, D, G, G});
-    auto pooled = torch::adaptive_avg_pool2d(grid, {config.prefix_side, config.prefix_side}).flatten(2).transpose(1, 2);
-    return projector(pooled);
+    const int64_t P = config.prefix_side, r = G / P;
+    // [B, G*G, d] -> [B, P, r, P, r, d] -> [B, P, P, r, r, d] -> [B, P*P, r*r*d]
+    auto merged = tokens.reshape({B, P, r, P, r, D}).permute({0, 1, 3, 2, 4, 5}).reshape({B, P * P, r * r * D});
+    return projector_out(torch::gelu(projector_in(merge_norm(merged)))) + prefix_positions;
 }
 
 torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
     const int64_t P = prefix_tokens.size(1), T = tokens.size(1), L = P + T;
-    auto x = torch::cat({prefix_tokens, token_embedding(tokens)}, 1) + text_positions.narrow(1, 0, L);
+    auto x = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
     // Prefix-LM mask: the image prefix attends to itself, text attends to the prefix and to
     // earlier text.
     auto mask = torch::full({L, L}, -1e9, x.options());
@@ -97,8 +123,12 @@ torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch:
 }
 
 torch::Tensor MllmImpl::embed(const torch::Tensor & images) {
-    return torch::nn::functional::normalize(encoder->forward(images).mean(1),
-                                            torch::nn::functional::NormalizeFuncOptions().dim(1));
+    // The convolutional features, pooled over the image (mean and max): what the image shows,
+    // wherever it is. The encoder's tokens carry the fixed position code, which would make
+    // every image look alike to a cosine.
+    auto features = encoder->stem->forward(images).flatten(2);  // [B, d, G*G]
+    auto pooled   = torch::cat({features.mean(2), std::get<0>(features.max(2))}, 1);
+    return torch::nn::functional::normalize(pooled, torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
 }  // namespace dataengine::net

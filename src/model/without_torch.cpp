@@ -13,5 +13,6 @@ std::string            compute_device() { return "none"; }
 std::unique_ptr<Model> create_builtin_model(const ModelConfig &, Tokenizer) { unavailable(); }
 std::unique_ptr<Model> load_model(const std::string &) { unavailable(); }
 double                 measure_sgemm_flops(int, int, int) { unavailable(); }
+int                    builtin_model_format() { unavailable(); }
 
 }  // namespace dataengine

@@ -35,7 +35,7 @@ std::string fingerprint(const PretrainOptions & o) {
     const ModelConfig & c = o.config;
     const TrainOptions & t = o.train;
     JsonWriter w;
-    w.begin_object().key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
+    w.begin_object().key("format").value(builtin_model_format()).key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
         .key("encoder_layers").value(c.encoder_layers).key("decoder_layers").value(c.decoder_layers)
         .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
         .key("max_text_tokens").value(c.max_text_tokens).key("model_seed").value(c.seed)

@@ -263,7 +263,10 @@ TEST_CASE("near-duplicate bad cases count once", "[abs]") {
     c.example_embeddings["q2"] = {0, 1, 0};          // same question, another image
     c.example_embeddings["q3"] = {1, 0, 0};          // same image, another question
     ImagePool pool;
-    for (int k = 0; k < 10; ++k) pool.add({"p" + std::to_string(k), ImageRef::file("p.png"), 0, 0, {}, {}, "", {1, 0, 0}});
+    for (int k = 0; k < 10; ++k) {  // embeddings around a circle: their mean, the centre, is ~0
+        const float angle = float(k) * 0.6283185f;
+        pool.add({"p" + std::to_string(k), ImageRef::file("p.png"), 0, 0, {}, {}, "", {std::cos(angle), std::sin(angle), 0.1f}});
+    }
     AbsOptions o;
     o.budget = 6;
     const GenerationPlan plan = AbsSampler(o).plan(report, *shared, pool, c);

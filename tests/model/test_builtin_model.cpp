@@ -126,7 +126,7 @@ TEST_CASE("image embeddings are unit vectors that tell images apart", "[model][t
                                        render(world.scene(Split::Pool, 1))};
     const auto e = model->embed_images(images);
     REQUIRE(e.size() == 3);
-    REQUIRE(e[0].size() == 32);
+    REQUIRE(e[0].size() == 64);  // mean and max of 32 features
     auto dot = [&](size_t i, size_t j) {
         double d = 0;
         for (size_t k = 0; k < e[i].size(); ++k) d += double(e[i][k]) * double(e[j][k]);
@@ -134,7 +134,7 @@ TEST_CASE("image embeddings are unit vectors that tell images apart", "[model][t
     };
     CHECK(dot(0, 0) == Approx(1.0).margin(1e-4));
     CHECK(dot(0, 2) == Approx(1.0).margin(1e-4));  // the same image
-    CHECK(dot(0, 1) < 0.9999);
+    CHECK(dot(0, 1) < 0.99);
 }
 
 TEST_CASE("an interrupted run resumes from its checkpoint to the same weights", "[model][torch]") {
