@@ -1,0 +1,167 @@
+// dataengine loop: the closed loop on the embedded world (the README's main command), and
+// --compare: strategies at the same budget from the same start, over seeds.
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "dataengine/loop.hpp"
+#include "progress_line.hpp"
+
+namespace cli {
+
+namespace {
+
+constexpr const char * kHelp =
+    "usage: dataengine loop [--state DIR] [--strategy gain|v1|v2|uniform|random] [--rounds N] [--budget N]\n"
+    "                       [--world-seed N] [--seed N] [--threads N]\n"
+    "                       [--llm-cmd \"PROGRAM ARGS\"] [--llm-timeout SECONDS] [--llm-concurrency N]\n"
+    "                       [--compare gain,v1,uniform --seeds N]\n"
+    "                       [--seed-steps N] [--round-steps N] [--stage1-steps N] [--dim N] [--scale PERCENT]\n"
+    "\n"
+    "Runs the closed loop on the embedded world: round 0 trains the built-in model on the seed set\n"
+    "(from the world's cached stage-1 model); each round evaluates on dev and test, plans with ABS\n"
+    "from the dev report, generates data aimed at the weaknesses, and trains on it. Killed at any\n"
+    "point, the same command continues where it stopped. Reports: STATE/report.md, summary.json,\n"
+    "accuracy.svg. Defaults: ./dataengine-state, gain-aware ABS, 3 rounds of 1200 samples.\n"
+    "--llm-cmd runs PROGRAM (no shell) per request: the request JSON on stdin, the reply on stdout.\n"
+    "--compare runs each strategy from the same round 0 per seed (STATE/compare/) and reports test\n"
+    "accuracy overall and on the 3 types weakest at round 0 (by dev), mean and range over seeds.\n";
+
+dataengine::LoopOptions loop_options(const Args & args) {
+    dataengine::LoopOptions o;
+    o.state_dir  = args.get("state", o.state_dir);
+    o.strategy   = args.get("strategy", o.strategy);
+    o.rounds     = std::stoi(args.get("rounds", std::to_string(o.rounds)));
+    o.budget     = std::stoi(args.get("budget", std::to_string(o.budget)));
+    o.world_seed = std::stoull(args.get("world-seed", "0"));
+    o.seed       = std::stoull(args.get("seed", "0"));
+    o.threads    = std::stoi(args.get("threads", "0"));
+    o.seed_steps = std::stoi(args.get("seed-steps", std::to_string(o.seed_steps)));
+    o.round_steps  = std::stoi(args.get("round-steps", std::to_string(o.round_steps)));
+    o.stage1_steps = std::stoi(args.get("stage1-steps", "0"));
+    o.model_dim    = std::stoi(args.get("dim", "0"));
+    o.world_scale_percent = std::stoi(args.get("scale", "100"));
+    o.llm_concurrency     = std::stoi(args.get("llm-concurrency", "1"));
+    return o;
+}
+
+void use_llm_command(dataengine::Loop & loop, const Args & args) {
+    if (!args.has("llm-cmd")) return;
+    dataengine::CommandOptions c;
+    c.argv            = dataengine::split_command_line(args.get("llm-cmd"));
+    c.timeout_seconds = std::stod(args.get("llm-timeout", "60"));
+    loop.set_backend(std::shared_ptr<dataengine::LlmBackend>(dataengine::command_backend(c)));
+}
+
+// Runs a loop to the end with a progress line naming round and phase.
+void run_loop(dataengine::Loop & loop, const std::string & label) {
+    while (loop.phase() != dataengine::LoopPhase::Done) {
+        const std::string where = fmt::format("{}round {} {}", label, loop.round(), dataengine::loop_phase_name(loop.phase()));
+        loop.step_phase(ProgressLine(where));
+        std::fprintf(stderr, "%s: done\n", where.c_str());
+    }
+}
+
+int compare(const Args & args) {
+    const dataengine::LoopOptions base = loop_options(args);
+    const int seeds = std::stoi(args.get("seeds", "3"));
+    std::vector<std::string> strategies;
+    for (const std::string & s : dataengine::split(args.get("compare"), ','))
+        if (!dataengine::trim(s).empty()) strategies.push_back(dataengine::trim(s));
+    if (strategies.empty()) throw dataengine::Error(dataengine::Status::Invalid, "--compare needs strategies, e.g. gain,v1,uniform");
+    namespace fs = std::filesystem;
+    // result[strategy][seed] = (final overall, mean of the 3 weakest types at round 0)
+    std::map<std::string, std::vector<std::pair<double, double>>> result;
+    std::map<std::string, std::vector<double>> start;
+    for (int seed = 0; seed < seeds; ++seed) {
+        std::string first_dir;
+        for (const std::string & strategy : strategies) {
+            dataengine::LoopOptions o = base;
+            o.strategy  = strategy;
+            o.seed      = uint64_t(seed);
+            o.world_dir = base.state_dir + "/world";
+            o.state_dir = fmt::format("{}/compare/seed-{}/{}", base.state_dir, seed, strategy);
+            dataengine::Loop loop(o);
+            use_llm_command(loop, args);
+            const std::string label = fmt::format("seed {} {} ", seed, strategy);
+            if (first_dir.empty()) {
+                // Round 0 is the same for every strategy of a seed: made once, copied.
+                while (loop.round() == 0 && (loop.phase() == dataengine::LoopPhase::Train || loop.phase() == dataengine::LoopPhase::Evaluate))
+                    loop.step_phase(ProgressLine(label + "round 0 " + dataengine::loop_phase_name(loop.phase())));
+                first_dir = o.state_dir;
+            } else if (!fs::exists(o.state_dir + "/round-0/test.json")) {
+                fs::create_directories(o.state_dir + "/round-0");
+                for (const char * name : {"model", "train.json", "dev.json", "test.json", "stage1_dev.json"})
+                    if (fs::exists(first_dir + "/round-0/" + name))
+                        fs::copy(first_dir + "/round-0/" + name, o.state_dir + "/round-0/" + name,
+                                 fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+            }
+            run_loop(loop, label);
+            const auto records = loop.records();
+            const auto & r0 = records.front();
+            // The 3 types weakest at round 0 on dev (never chosen by test).
+            std::vector<std::pair<double, std::string>> weakest;
+            for (const auto & [type, score] : r0.dev.by_type) weakest.emplace_back(score.accuracy(), type);
+            std::sort(weakest.begin(), weakest.end());
+            weakest.resize(std::min<size_t>(3, weakest.size()));
+            auto weak_mean = [&](const dataengine::EvalReport & report) {
+                double total = 0;
+                for (const auto & [acc, type] : weakest) total += report.by_type.count(type) ? report.by_type.at(type).accuracy() : 0;
+                return weakest.empty() ? 0.0 : total / double(weakest.size());
+            };
+            result[strategy].emplace_back(records.back().test.overall.accuracy(), weak_mean(records.back().test));
+            if (start[strategy].size() < size_t(seed + 1)) start[strategy].push_back(r0.test.overall.accuracy());
+        }
+    }
+    std::string md = fmt::format("## Strategies at equal budget ({} per round, {} rounds, {} seeds): final test accuracy (circular, %)\n\n"
+                                 "| strategy | round 0 overall | overall (mean) | overall (min..max) | 3 weakest types (mean) | weakest (min..max) |\n"
+                                 "|---|---:|---:|---:|---:|---:|\n", base.budget, base.rounds, seeds);
+    std::string json = "{\"strategies\":[";
+    for (size_t i = 0; i < strategies.size(); ++i) {
+        const auto & runs = result[strategies[i]];
+        double o = 0, w = 0, omin = 1, omax = 0, wmin = 1, wmax = 0, s0 = 0;
+        for (const auto & [overall, weak] : runs) {
+            o += overall;
+            w += weak;
+            omin = std::min(omin, overall);
+            omax = std::max(omax, overall);
+            wmin = std::min(wmin, weak);
+            wmax = std::max(wmax, weak);
+        }
+        for (const double v : start[strategies[i]]) s0 += v;
+        const double n = double(runs.size());
+        md += fmt::format("| {} | {:.1f} | {:.1f} | {:.1f}..{:.1f} | {:.1f} | {:.1f}..{:.1f} |\n", strategies[i], 100 * s0 / n, 100 * o / n,
+                          100 * omin, 100 * omax, 100 * w / n, 100 * wmin, 100 * wmax);
+        json += fmt::format("{}{{\"strategy\":\"{}\",\"seeds\":{},\"overall\":{:.4f},\"overall_min\":{:.4f},\"overall_max\":{:.4f},"
+                            "\"weakest\":{:.4f},\"weakest_min\":{:.4f},\"weakest_max\":{:.4f}}}",
+                            i ? "," : "", strategies[i], runs.size(), o / n, omin, omax, w / n, wmin, wmax);
+    }
+    json += "]}\n";
+    dataengine::write_file_atomic(base.state_dir + "/compare.md", md);
+    dataengine::write_file_atomic(base.state_dir + "/compare.json", json);
+    std::fputs(md.c_str(), stdout);
+    return 0;
+}
+
+}  // namespace
+
+int run_loop(int argc, char ** argv) {
+    if (wants_help(argc, argv, kHelp)) return 0;
+    const Args args(argc, argv, {}, {},
+                    {"state", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
+                     "llm-concurrency", "compare", "seeds", "seed-steps", "round-steps", "stage1-steps", "dim", "scale"});
+    if (args.has("compare")) return compare(args);
+    dataengine::Loop loop(loop_options(args));
+    use_llm_command(loop, args);
+    run_loop(loop, "");
+    loop.write_reports();
+    const std::string & dir = loop.options().state_dir;
+    std::fputs(dataengine::read_file(dir + "/report.md").c_str(), stdout);
+    std::printf("\nReports: %s/report.md, %s/summary.json, %s/accuracy.svg\n", dir.c_str(), dir.c_str(), dir.c_str());
+    return 0;
+}
+
+}  // namespace cli
