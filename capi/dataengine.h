@@ -355,6 +355,172 @@ DE_API de_status de_model_evaluate(de_model_t * model, const de_dataset_t * benc
 DE_API de_status de_model_embed_image(de_model_t * model, const uint8_t * rgb, int32_t width, int32_t height,
                                       float * out, size_t capacity, size_t * out_dim);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Image pools (DESIGN §3): unlabeled images with a description each, optionally an embedding.
+ * Thread-safety: reading from many threads is safe; adding is not. */
+
+typedef struct de_pool de_pool_t;
+
+DE_API de_status de_pool_create(const char * image_root, de_pool_t ** out);
+/* The embedded world's pool; its images are those de_world_write put under `world_dir`. */
+DE_API de_status de_world_pool(const de_world_t * world, const char * world_dir, de_pool_t ** out);
+DE_API void      de_pool_free(de_pool_t * pool);
+/* `embedding` may be NULL (dim 0). DE_EINVALID on a duplicate id. */
+DE_API de_status de_pool_add(de_pool_t * pool, const char * id, const char * image_path, const char * description,
+                             const float * embedding, size_t dim);
+DE_API de_status de_pool_count(const de_pool_t * pool, size_t * out);
+/* Borrowed strings, valid until the pool is freed or added to. */
+DE_API de_status de_pool_image(const de_pool_t * pool, size_t index, const char ** out_id, const char ** out_image_path,
+                               const char ** out_description);
+DE_API de_status de_pool_set_embedding(de_pool_t * pool, size_t index, const float * embedding, size_t dim);
+/* Embeds every pool image with the model (decoding the files under the pool's root). */
+DE_API de_status de_pool_embed(de_pool_t * pool, de_model_t * model, de_progress_fn progress, void * user_data);
+
+/* ------------------------------------------------------------------------------------------ */
+/* ABS (DESIGN §4.3): from an evaluation report and a pool, a plan of what to generate.
+ * A plan is immutable; reading it from many threads is safe. */
+
+typedef struct de_plan de_plan_t;
+
+#define DE_REASON_SIMILAR 0
+#define DE_REASON_EXPLORE 1
+
+typedef struct de_abs_options {
+    size_t        struct_size;           /* set by de_abs_options_init */
+    const char *  preset;                /* "gain" (default), "v1", "v2", "uniform", "random" */
+    int32_t       budget;                /* samples, default 1000 */
+    uint64_t      seed;
+    int32_t       examples_per_query;    /* default 2 */
+    double        duplicate_similarity;  /* default 0.9 */
+    int32_t       top_k;                 /* default 1000 */
+    int32_t       explore_every;         /* default 2: every second query explores; 0: never */
+    int32_t       max_objects;           /* default 0: no limit */
+    /* Gain rule: earlier measurements as JSON, [{"type": "...", "added": N, "accuracy_gain": x}], or NULL. */
+    const char *  gains_json;
+    /* Embeddings of benchmark samples' images (for similar queries): count ids, count x dim floats. */
+    const char * const * example_ids;
+    const float * example_embeddings;
+    size_t        example_count;
+    size_t        embedding_dim;
+    /* Pool ids not to use again (earlier rounds). */
+    const char * const * used_images;
+    size_t        used_count;
+    /* append new fields here, never insert */
+} de_abs_options;
+
+typedef struct de_plan_query {
+    const char * type;       /* borrowed from the plan */
+    const char * image_id;
+    size_t       example_count;
+    int32_t      reason;     /* DE_REASON_* */
+    double       similarity;
+} de_plan_query;
+
+DE_API de_status de_abs_options_init(de_abs_options * options, size_t struct_size);
+/* `benchmark` is the dataset the report scored (its bad cases are looked up there). */
+DE_API de_status de_abs_plan(const de_report_t * report, const de_dataset_t * benchmark, const de_pool_t * pool,
+                             const de_abs_options * options, de_plan_t ** out);
+DE_API void      de_plan_free(de_plan_t * plan);
+DE_API de_status de_plan_json(const de_plan_t * plan, char ** out);
+DE_API de_status de_plan_from_json(const char * json, de_plan_t ** out);
+DE_API de_status de_plan_query_count(const de_plan_t * plan, size_t * out);
+DE_API de_status de_plan_get_query(const de_plan_t * plan, size_t i, de_plan_query * out);
+DE_API de_status de_plan_query_example(const de_plan_t * plan, size_t i, size_t k, const char ** out);
+DE_API de_status de_plan_type_count(const de_plan_t * plan, const char * type, int32_t * out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Generation (DESIGN §4.4): run a plan with an LLM backend, parse, validate, keep the accepted.
+ * The host callback receives the request as JSON ({"prompt", "type", "definition", "image",
+ * "description", "examples", "prompt_version", "seed"}) and answers with de_llm_reply_set; it is
+ * called from the generator's worker threads (up to `concurrency` at once) and must be
+ * thread-safe when concurrency > 1. A non-zero return is a failed call (retried). */
+
+typedef struct de_llm_reply de_llm_reply_t;
+typedef int32_t (*de_llm_fn)(const char * request_json, de_llm_reply_t * reply, void * user_data);
+DE_API de_status de_llm_reply_set(de_llm_reply_t * reply, const char * text);  /* copies `text` */
+
+#define DE_BACKEND_CALLBACK 0  /* llm + llm_user_data */
+#define DE_BACKEND_COMMAND  1  /* command: "program args", run without a shell, JSON on stdin */
+#define DE_BACKEND_WORLD    2  /* world: the embedded offline generator (and answer checker) */
+
+typedef struct de_gen_options {
+    size_t       struct_size;        /* set by de_gen_options_init */
+    int32_t      backend;            /* DE_BACKEND_*, default DE_BACKEND_WORLD */
+    de_llm_fn    llm;
+    void *       llm_user_data;
+    const char * command;
+    double       timeout_seconds;    /* command backend, default 60 */
+    const de_world_t * world;        /* world backend; with any backend, checks answers on world images */
+    double       mistake_rate;       /* world backend, default 0.2 */
+    int32_t      concurrency;        /* default 1 */
+    int32_t      retries;            /* default 2 */
+    double       backoff_seconds;    /* default 0.5, doubled per retry */
+    int32_t      require_rationale;  /* default 0 */
+    int32_t      round;              /* written into provenance, default -1 */
+    uint64_t     seed;
+    const char * id_prefix;          /* default "gen" */
+    /* append new fields here, never insert */
+} de_gen_options;
+
+typedef struct de_generation de_generation_t;
+
+DE_API de_status de_gen_options_init(de_gen_options * options, size_t struct_size);
+/* `existing` (may be NULL): data a new question must not duplicate. */
+DE_API de_status de_generate(const de_plan_t * plan, const de_dataset_t * benchmark, const de_pool_t * pool,
+                             const de_dataset_t * existing, const de_gen_options * options, de_progress_fn progress,
+                             void * user_data, de_generation_t ** out);
+DE_API void      de_generation_free(de_generation_t * generation);
+/* The accepted samples as a new dataset handle (free it with de_dataset_free). */
+DE_API de_status de_generation_samples(const de_generation_t * generation, de_dataset_t ** out);
+/* {"rejected_by_reason": {...}, "accepted_by_type": {...}} */
+DE_API de_status de_generation_rejections_json(const de_generation_t * generation, char ** out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The closed loop (DESIGN §4.6) on a state directory, resumable after any kill. Thread-safety:
+ * one thread at a time per loop, one loop per state directory. */
+
+typedef struct de_loop de_loop_t;
+
+#define DE_PHASE_TRAIN    0
+#define DE_PHASE_EVALUATE 1
+#define DE_PHASE_PLAN     2
+#define DE_PHASE_GENERATE 3
+#define DE_PHASE_DONE     4
+
+typedef struct de_loop_options {
+    size_t       struct_size;     /* set by de_loop_options_init */
+    const char * state_dir;       /* default "dataengine-state" */
+    const char * world_dir;       /* default STATE/world */
+    uint64_t     world_seed;
+    const char * strategy;        /* an ABS preset, default "gain" */
+    int32_t      rounds;          /* default 3 */
+    int32_t      budget;          /* per round, default 1200 */
+    int32_t      seed_steps;      /* default 600 */
+    int32_t      round_steps;     /* default 300 */
+    uint64_t     seed;
+    int32_t      threads;         /* 0: all cores */
+    double       mistake_rate;    /* offline generator, default 0.2 */
+    int32_t      stage1_steps;    /* 0: the default */
+    int32_t      model_dim;       /* 0: the default */
+    int32_t      world_scale_percent;  /* default 100 */
+    /* append new fields here, never insert */
+} de_loop_options;
+
+DE_API de_status de_loop_options_init(de_loop_options * options, size_t struct_size);
+DE_API de_status de_loop_create(const de_loop_options * options, de_loop_t ** out);
+DE_API void      de_loop_free(de_loop_t * loop);
+/* Generate with the host's LLM instead of the offline world (called as for de_generate). */
+DE_API de_status de_loop_set_llm(de_loop_t * loop, de_llm_fn llm, void * user_data);
+DE_API de_status de_loop_position(const de_loop_t * loop, int32_t * out_round, int32_t * out_phase);
+/* Runs the next phase; *out_ran is 0 when the loop was already done (may be NULL). */
+DE_API de_status de_loop_step_phase(de_loop_t * loop, de_progress_fn progress, void * user_data, int32_t * out_ran);
+DE_API de_status de_loop_step_round(de_loop_t * loop, de_progress_fn progress, void * user_data);
+DE_API de_status de_loop_run(de_loop_t * loop, de_progress_fn progress, void * user_data);
+/* A round's evaluation: which = 0 dev, 1 test. DE_ENOTFOUND before the round was evaluated. */
+DE_API de_status de_loop_report(const de_loop_t * loop, int32_t round, int32_t which, de_report_t ** out);
+DE_API de_status de_loop_summary_json(const de_loop_t * loop, char ** out);
+DE_API de_status de_loop_write_reports(const de_loop_t * loop);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,10 @@
 #pragma once
 #include <memory>
 
+#include "dataengine/abs.hpp"
 #include "dataengine/data.hpp"
+#include "dataengine/gen.hpp"
+#include "dataengine/loop.hpp"
 #include "dataengine/eval.hpp"
 #include "dataengine/model.hpp"
 #include "dataengine/world.hpp"
@@ -27,3 +30,29 @@ struct de_world {
 struct de_model {
     std::unique_ptr<dataengine::Model> impl;
 };
+
+struct de_pool {
+    dataengine::ImagePool impl;
+};
+
+struct de_plan {
+    dataengine::GenerationPlan impl;
+};
+
+struct de_generation {
+    dataengine::GenerationResult impl;
+};
+
+struct de_llm_reply {
+    std::string text;
+    bool        set = false;
+};
+
+struct de_loop {
+    std::unique_ptr<dataengine::Loop> impl;
+};
+
+namespace dataengine::capi {
+// The host's C LLM callback as a backend (capi/engine.cpp): for de_generate and the loop.
+std::unique_ptr<LlmBackend> callback_backend(de_llm_fn llm, void * user_data);
+}  // namespace dataengine::capi

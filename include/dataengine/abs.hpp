@@ -70,6 +70,10 @@ struct GainObservation {
     double      accuracy_gain = 0;
 };
 
+// [{"type", "added", "accuracy_gain"}] both ways; throws Error(Format) naming the entry.
+std::string                  gains_to_json(const std::vector<GainObservation> & gains);
+std::vector<GainObservation> gains_from_json(std::string_view json, const std::string & source = "gains");
+
 // What plan() may use besides the report, the benchmark and the pool.
 struct PlanContext {
     std::vector<GainObservation> gains;  // for WeightRule::Gain

@@ -210,6 +210,7 @@ public:
     const PoolImage & operator[](size_t i) const { return images_[i]; }
     const PoolImage * find(std::string_view id) const;
     const std::vector<PoolImage> & images() const { return images_; }
+    void set_embedding(size_t i, std::vector<float> embedding) { images_.at(i).embedding = std::move(embedding); }
     const std::string & image_root() const { return image_root_; }
 private:
     std::vector<PoolImage>                  images_;

@@ -83,4 +83,36 @@ GenerationPlan plan_from_json(std::string_view text, const std::string & source)
     return plan;
 }
 
+std::string gains_to_json(const std::vector<GainObservation> & gains) {
+    JsonWriter w;
+    w.begin_array();
+    for (const GainObservation & g : gains)
+        w.begin_object().key("type").value(g.type).key("added").value(g.added).key("accuracy_gain").value(g.accuracy_gain).end_object();
+    w.end_array();
+    return w.take();
+}
+
+std::vector<GainObservation> gains_from_json(std::string_view text, const std::string & source) {
+    simdjson::padded_string copy;
+    simdjson::dom::parser   parser;
+    json::element           root;
+    if (const auto code = json::parse_document(parser, text, false, copy, root))
+        throw Error(Status::Format, source + ": " + json::describe_parse_failure(code, text));
+    simdjson::dom::array list;
+    if (root.get(list) != simdjson::SUCCESS) throw Error(Status::Format, source + ": gains must be a JSON array");
+    std::vector<GainObservation> out;
+    size_t i = 0;
+    for (json::element e : list) {
+        json::object    obj;
+        GainObservation g;
+        std::string     why;
+        if (e.get(obj) != simdjson::SUCCESS || !json::get_string(obj, "type", g.type, why) ||
+            !json::get_double(obj, "added", g.added, why) || !json::get_double(obj, "accuracy_gain", g.accuracy_gain, why))
+            throw Error(Status::Format, source + ": entry " + std::to_string(i) + ": " + (why.empty() ? "must be an object" : why));
+        out.push_back(std::move(g));
+        ++i;
+    }
+    return out;
+}
+
 }  // namespace dataengine

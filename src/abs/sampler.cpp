@@ -137,14 +137,21 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
         for (const size_t index : d.examples) q.example_ids.push_back(benchmark[index].id);
         size_t row = pool.size();
         if (d.anchor >= 0) {
-            std::vector<const abs::Neighbour *> candidates;
+            std::vector<abs::Neighbour> candidates;
             for (const abs::Neighbour & n : nearest[size_t(d.anchor)]) {
                 if (taken[n.row]) continue;
-                candidates.push_back(&n);
+                candidates.push_back(n);
                 if (candidates.size() == size_t(options.top_k)) break;
             }
+            if (candidates.empty()) {
+                // Other anchors took this one's neighbours (anchors close together): search again
+                // among the images still free.
+                std::vector<bool> free(pool.size());
+                for (size_t r = 0; r < pool.size(); ++r) free[r] = usable[r] && !taken[r];
+                candidates = abs::nearest_pool_images(pool, free, {anchors[size_t(d.anchor)]}, size_t(options.top_k), center)[0];
+            }
             if (!candidates.empty()) {
-                const abs::Neighbour & pick = *candidates[rng.below(candidates.size())];
+                const abs::Neighbour & pick = candidates[rng.below(candidates.size())];
                 row          = pick.row;
                 q.reason     = QueryReason::Similar;
                 q.similarity = double(pick.similarity);  // cosine after centring on the pool's mean
