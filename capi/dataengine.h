@@ -354,6 +354,9 @@ DE_API de_status de_model_evaluate(de_model_t * model, const de_dataset_t * benc
 /* An L2-normalised embedding of an RGB image (width * height * 3 bytes). */
 DE_API de_status de_model_embed_image(de_model_t * model, const uint8_t * rgb, int32_t width, int32_t height,
                                       float * out, size_t capacity, size_t * out_dim);
+/* The same for the image of sample `index` of a dataset (decoded from its file or inline bytes). */
+DE_API de_status de_model_embed_sample(de_model_t * model, const de_dataset_t * data, size_t index, float * out,
+                                       size_t capacity, size_t * out_dim);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Image pools (DESIGN §3): unlabeled images with a description each, optionally an embedding.

@@ -160,4 +160,18 @@ de_status de_model_embed_image(de_model_t * model, const uint8_t * rgb, int32_t 
     });
 }
 
+de_status de_model_embed_sample(de_model_t * model, const de_dataset_t * data, size_t index, float * out, size_t capacity,
+                                size_t * out_dim) {
+    if (out_dim) *out_dim = 0;
+    if (!model || !data || !out_dim || (!out && capacity > 0)) return null_argument("de_model_embed_sample");
+    if (index >= data->impl->size()) return fail(DE_ERANGE, "de_model_embed_sample: index past the dataset");
+    return guard([&] {
+        const Sample & s = (*data->impl)[index];
+        const Image    image = decode_image(data->impl->image_bytes(s), {}, s.id);
+        const auto     e = model->impl->embed_images({image}).at(0);
+        for (size_t k = 0; k < e.size() && k < capacity; ++k) out[k] = e[k];
+        *out_dim = e.size();
+    });
+}
+
 }  // extern "C"
