@@ -12,6 +12,7 @@
 // Uniform and random allocation are baselines with the same interface.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -81,6 +82,10 @@ struct PlanContext {
     // the pool's come from PoolImage::embedding. Without both, every query explores.
     std::map<std::string, std::vector<float>> example_embeddings;
     std::vector<std::string> used_images;  // pool ids not to ask about again (earlier rounds)
+    // Optional content filter per type, from what the generator will see (e.g. a "text"
+    // question needs an image whose description shows text). Images that fail it are skipped
+    // for that type; when none is left, any free image is used.
+    std::function<bool(std::string_view type, const PoolImage & image)> image_fits;
 };
 
 struct TypeAllocation {

@@ -57,6 +57,7 @@ const char * loop_phase_name(LoopPhase phase);  // "train", "evaluate", "plan", 
 struct RoundRecord {
     int                        round = 0;
     EvalReport                 dev, test;
+    bool                       generated = false;   // this round generated data (all but the last)
     std::map<std::string, int> added_by_type;       // accepted in this round (trains round + 1)
     std::map<std::string, int> rejected_by_reason;
     bool                       evaluated = false;

@@ -95,6 +95,10 @@ std::optional<Sample> make_question(const Scene & scene, std::string_view type, 
 int answer_from_scene(const Scene & scene, const Sample & question);
 // Which of the nine types a question's text asks, by the world's phrasings; "" for any other text.
 std::string world_question_type(std::string_view question);
+// Whether a pool image's description (its boxes) can carry a question of `type`, as an LLM
+// reading it would judge: "text" needs a text box, relations two objects, reasoning three.
+// The content filter ABS uses for the world (PlanContext::image_fits).
+bool world_image_supports(std::string_view type, const PoolImage & image);
 // The pool scene an image id names ("pool-000042" -> 42); nullopt for any other id.
 std::optional<uint64_t> pool_scene_index(std::string_view image_id);
 

@@ -122,12 +122,15 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
 
     Rng rng = Rng(options.seed).fork(1);
     std::vector<bool> taken(pool.size(), false);
-    auto random_free = [&]() -> size_t {
+    auto fits = [&](const std::string & type, size_t row) { return !context.image_fits || context.image_fits(type, pool[row]); };
+    auto random_free = [&](const std::string & type) -> size_t {
         for (int attempt = 0; attempt < 64; ++attempt) {
             const size_t r = free_rows[rng.below(free_rows.size())];
-            if (!taken[r]) return r;
+            if (!taken[r] && fits(type, r)) return r;
         }
-        for (const size_t r : free_rows)  // nearly full: scan
+        for (const size_t r : free_rows)  // few fitting images left: scan
+            if (!taken[r] && fits(type, r)) return r;
+        for (const size_t r : free_rows)  // none fits: any free image
             if (!taken[r]) return r;
         throw Error(Status::Internal, "ABS: no free pool image left");
     };
@@ -139,7 +142,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
         if (d.anchor >= 0) {
             std::vector<abs::Neighbour> candidates;
             for (const abs::Neighbour & n : nearest[size_t(d.anchor)]) {
-                if (taken[n.row]) continue;
+                if (taken[n.row] || !fits(q.type, n.row)) continue;
                 candidates.push_back(n);
                 if (candidates.size() == size_t(options.top_k)) break;
             }
@@ -147,7 +150,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
                 // Other anchors took this one's neighbours (anchors close together): search again
                 // among the images still free.
                 std::vector<bool> free(pool.size());
-                for (size_t r = 0; r < pool.size(); ++r) free[r] = usable[r] && !taken[r];
+                for (size_t r = 0; r < pool.size(); ++r) free[r] = usable[r] && !taken[r] && fits(q.type, r);
                 candidates = abs::nearest_pool_images(pool, free, {anchors[size_t(d.anchor)]}, size_t(options.top_k), center)[0];
             }
             if (!candidates.empty()) {
@@ -158,7 +161,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
             }
         }
         if (row == pool.size()) {
-            row      = random_free();
+            row      = random_free(q.type);
             q.reason = QueryReason::Explore;
         }
         taken[row] = true;

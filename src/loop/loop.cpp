@@ -76,6 +76,12 @@ std::map<std::string, int> read_counts(const std::string & path) {
     return out;
 }
 
+// Stage 1 runs inside round 0's training phase (once per world): reported as "pretrain".
+ProgressCallback as_pretrain(const ProgressCallback & progress) {
+    if (!progress) return {};
+    return [progress](const ProgressEvent & e) { return progress({"pretrain", e.done, e.total}); };
+}
+
 }  // namespace
 
 struct Loop::State {
@@ -160,7 +166,7 @@ struct Loop::State {
         fs::create_directories(round_dir(r));
         write_file_atomic(path(r, "train.json"), mix.str() + "\n");
 
-        std::unique_ptr<Model> m = r == 0 ? pretrained_model(world_dir, pretrain_options(), progress)
+        std::unique_ptr<Model> m = r == 0 ? pretrained_model(world_dir, pretrain_options(), as_pretrain(progress))
                                           : load_model(path(r - 1, "model"));
         m->train(sources, t, progress);
         m->save(path(r, "model"));  // model.json last: the phase is done
@@ -198,7 +204,7 @@ struct Loop::State {
         std::vector<GainObservation> out;
         const std::string stage1_dev = path(0, "stage1_dev.json");
         if (!file_exists(stage1_dev)) {
-            auto stage1 = pretrained_model(world_dir, pretrain_options(), progress);
+            auto stage1 = pretrained_model(world_dir, pretrain_options(), as_pretrain(progress));
             ScoreOptions so;
             so.threads = options.threads;
             write_file_atomic(stage1_dev, to_json(evaluate_model(*stage1, dev, {true, "dev"}, so, progress)) + "\n");
@@ -225,6 +231,7 @@ struct Loop::State {
         abs.seed   = options.seed * 1000 + uint64_t(r);
         PlanContext context;
         if (abs.rule == WeightRule::Gain) context.gains = gains(r, progress);
+        context.image_fits = world_image_supports;
         for (int k = 0; k < r; ++k) {
             const GenerationPlan earlier = plan_from_json(read_file(path(k, "plan.json")), path(k, "plan.json"));
             for (const PlannedQuery & q : earlier.queries) context.used_images.push_back(q.image_id);
@@ -378,9 +385,12 @@ std::vector<RoundRecord> Loop::records() const {
             rec.test      = report_from_json(read_file(s.path(r, "test.json")), s.path(r, "test.json"));
             rec.evaluated = true;
         }
-        if (file_exists(s.path(r, "generated.jsonl"))) rec.added_by_type = count_by_type(s.generated(r));
+        if (file_exists(s.path(r, "generated.jsonl"))) {
+            rec.generated     = true;
+            rec.added_by_type = count_by_type(s.generated(r));
+        }
         rec.rejected_by_reason = read_counts(s.path(r, "rejections.json"));
-        if (!rec.evaluated && rec.added_by_type.empty()) break;
+        if (!rec.evaluated && !rec.generated) break;
         out.push_back(std::move(rec));
     }
     return out;

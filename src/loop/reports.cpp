@@ -57,29 +57,39 @@ std::string loop_report_markdown(const std::vector<RoundRecord> & rounds) {
     for (const RoundRecord * r : evaluated) md += fmt::format(" **{:.1f}** |", 100 * r->test.overall.accuracy());
     md += change([](const RoundRecord & r) { return r.test.overall.accuracy(); }) + "\n";
 
-    md += "\n## Generated data accepted per type (trains the next round)\n\n| type |";
-    for (const RoundRecord & r : rounds) md += fmt::format(" round {} |", r.round);
-    md += "\n|---|";
-    for (size_t i = 0; i < rounds.size(); ++i) md += "---:|";
-    md += "\n";
-    for (const std::string & t : types) {
-        md += "| " + t + " |";
-        for (const RoundRecord & r : rounds) md += fmt::format(" {} |", r.added_by_type.count(t) ? r.added_by_type.at(t) : 0);
+    std::vector<const RoundRecord *> generating;
+    for (const RoundRecord & r : rounds)
+        if (r.generated) generating.push_back(&r);
+    if (!generating.empty()) {
+        md += "\n## Generated data accepted per type (round R's data trains round R+1)\n\n| type |";
+        for (const RoundRecord * r : generating) md += fmt::format(" round {} |", r->round);
+        md += " total |\n|---|";
+        for (size_t i = 0; i <= generating.size(); ++i) md += "---:|";
         md += "\n";
+        for (const std::string & t : types) {
+            md += "| " + t + " |";
+            int total = 0;
+            for (const RoundRecord * r : generating) {
+                const int n = r->added_by_type.count(t) ? r->added_by_type.at(t) : 0;
+                total += n;
+                md += fmt::format(" {} |", n);
+            }
+            md += fmt::format(" {} |\n", total);
+        }
     }
     std::set<std::string> reasons;
     for (const RoundRecord & r : rounds)
         for (const auto & [reason, n] : r.rejected_by_reason) reasons.insert(reason);
     if (!reasons.empty()) {
         md += "\n## Rejected replies by reason\n\n| reason |";
-        for (const RoundRecord & r : rounds) md += fmt::format(" round {} |", r.round);
+        for (const RoundRecord * r : generating) md += fmt::format(" round {} |", r->round);
         md += "\n|---|";
-        for (size_t i = 0; i < rounds.size(); ++i) md += "---:|";
+        for (size_t i = 0; i < generating.size(); ++i) md += "---:|";
         md += "\n";
         for (const std::string & reason : reasons) {
             md += "| " + reason + " |";
-            for (const RoundRecord & r : rounds)
-                md += fmt::format(" {} |", r.rejected_by_reason.count(reason) ? r.rejected_by_reason.at(reason) : 0);
+            for (const RoundRecord * r : generating)
+                md += fmt::format(" {} |", r->rejected_by_reason.count(reason) ? r->rejected_by_reason.at(reason) : 0);
             md += "\n";
         }
     }

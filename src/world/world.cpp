@@ -1,4 +1,5 @@
 // The world's splits: seeded streams of scenes, questions on them, and writing it all out.
+#include <map>
 #include <filesystem>
 
 #include "world/world_internal.hpp"
@@ -61,6 +62,38 @@ std::string scene_id(Split split, uint64_t index) {
 }
 
 }  // namespace
+
+bool world_image_supports(std::string_view type, const PoolImage & image) {
+    int objects = 0;
+    bool text = false;
+    std::map<std::string, int> colours, shapes;  // from names "small red circle"
+    for (const BoxObject & b : image.objects) {
+        if (b.name.rfind("text \"", 0) == 0) {
+            text = true;
+            continue;
+        }
+        ++objects;
+        const auto words = split(b.name, ' ');
+        if (words.size() == 3) {
+            ++colours[words[1]];
+            ++shapes[words[2]];
+        }
+    }
+    // Reasoning asks which colour or shape is most common: one of them needs a single winner.
+    auto single_majority = [](const std::map<std::string, int> & counts) {
+        int top = 0, ties = 0;
+        for (const auto & [name, n] : counts) {
+            if (n > top) { top = n; ties = 1; }
+            else if (n == top) ++ties;
+        }
+        return top >= 2 && ties == 1;
+    };
+    if (type == "text") return text;
+    if (type == "spatial relation" || type == "interaction") return objects >= 2;
+    if (type == "reasoning") return single_majority(colours) || single_majority(shapes);
+    if (type == "identity" || type == "attribute" || type == "location") return objects >= 1;
+    return true;
+}
 
 std::optional<uint64_t> pool_scene_index(std::string_view id) {
     const std::string prefix = std::string(split_name(Split::Pool)) + "-";

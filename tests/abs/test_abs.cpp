@@ -224,6 +224,19 @@ TEST_CASE("plans: content filter, images of earlier rounds, small pools, no embe
         CHECK(k >= 30);
     }
 
+    // A per-type filter: type a only on even images, type c only on images 100..299.
+    context.image_fits = [](std::string_view type, const PoolImage & image) {
+        const int k = index_of(image.id);
+        return type == "a" ? k % 2 == 0 : type == "c" ? k >= 100 : true;
+    };
+    const GenerationPlan filtered = AbsSampler(o).plan(s.report, *s.bench, pool, context);
+    CHECK(filtered.queries.size() == 40);
+    for (const PlannedQuery & q : filtered.queries) {
+        if (q.type == "a") CHECK(index_of(q.image_id) % 2 == 0);
+        if (q.type == "c") CHECK(index_of(q.image_id) >= 100);
+    }
+    context.image_fits = nullptr;
+
     // The budget is capped by the usable pool.
     ImagePool small("/small");
     for (int k = 0; k < 5; ++k) small.add(pool[size_t(k)]);

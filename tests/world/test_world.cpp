@@ -226,3 +226,25 @@ TEST_CASE("extra questions of one type come on fresh scenes with their images", 
     CHECK(scenes.size() == 12);
     CHECK_THROWS_AS(world.extra_questions("colour", 1, 0, dir.path()), Error);
 }
+
+TEST_CASE("the world's content filter never turns away an image that can carry the type", "[world]") {
+    WorldOptions o;
+    o.seed        = 21;
+    o.pool_images = 300;
+    const World     world(o);
+    const ImagePool pool = world.pool();
+    int refused = 0;
+    for (const PoolImage & image : pool.images()) {
+        const Scene scene = world.scene(Split::Pool, *pool_scene_index(image.id));
+        CHECK(world_image_supports("text", image) == scene.glyph.has_value());
+        for (const QuestionType & type : question_types()) {
+            Rng rng(stable_hash(image.id + type.name));
+            INFO(image.id << " " << type.name);
+            if (make_question(scene, type.name, rng)) CHECK(world_image_supports(type.name, image));
+            refused += !world_image_supports(type.name, image);
+        }
+    }
+    CHECK(refused > 300);  // it does filter: text, relations, reasoning need particular scenes
+    CHECK_FALSE(pool_scene_index("dev-000001"));
+    CHECK(pool_scene_index("pool-000042") == 42u);
+}
