@@ -6,7 +6,10 @@
 // evaluating. Each phase writes its result atomically into STATE/round-R/; a loop killed at any
 // point (SIGKILL included) continues where it stopped when opened again on the same directory,
 // without losing or duplicating generated data: replies are journaled as they arrive, training
-// resumes from its last checkpoint, and a finished phase is never run twice.
+// resumes from its last checkpoint, and a finished phase is never run twice. With one LibTorch
+// thread a resumed loop is bit-identical to an uninterrupted one; with several, float sums may
+// differ in their last bits (plans round similarities to 6 decimals; the data came out identical
+// in every run checked).
 //
 //   STATE/loop.json                the settings (a reopened loop must match them)
 //   STATE/world/                   the embedded world (and its cached stage-1 model)
@@ -48,6 +51,8 @@ struct LoopOptions {
     int         stage1_steps = 0;  // 0: PretrainOptions' default (tests use fewer)
     int         model_dim    = 0;  // 0: ModelConfig's default (tests use smaller)
     int         world_scale_percent = 100;  // splits and pool sizes, in % (tests use fewer)
+    int         batch_size = 64;   // training batch (stage 2 and rounds)
+    int         checkpoint_every = 50;  // training steps between checkpoints (a kill loses fewer)
     int         llm_concurrency = 1;  // generation requests in flight (does not change the data)
 };
 

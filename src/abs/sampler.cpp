@@ -1,5 +1,6 @@
 // AbsSampler::plan: types and counts, in-context examples, then one pool image per query.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "abs/abs_internal.hpp"
@@ -157,7 +158,9 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
                 const abs::Neighbour & pick = candidates[rng.below(candidates.size())];
                 row          = pick.row;
                 q.reason     = QueryReason::Similar;
-                q.similarity = double(pick.similarity);  // cosine after centring on the pool's mean
+                // Cosine after centring on the pool's mean, to 6 decimals: embeddings computed
+                // on several threads differ in float32's last bits from run to run.
+                q.similarity = std::round(double(pick.similarity) * 1e6) / 1e6;
             }
         }
         if (row == pool.size()) {

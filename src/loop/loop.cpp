@@ -33,7 +33,8 @@ std::string settings_json(const LoopOptions & o) {
         .key("budget").value(o.budget).key("seed_steps").value(o.seed_steps).key("round_steps").value(o.round_steps)
         .key("seed_learning_rate").value(o.seed_learning_rate).key("round_learning_rate").value(o.round_learning_rate)
         .key("mistake_rate").value(o.mistake_rate).key("seed").value(o.seed).key("stage1_steps").value(o.stage1_steps)
-        .key("model_dim").value(o.model_dim).key("world_scale_percent").value(o.world_scale_percent).end_object();
+        .key("model_dim").value(o.model_dim).key("world_scale_percent").value(o.world_scale_percent)
+        .key("batch_size").value(o.batch_size).end_object();
     return w.take();
 }
 
@@ -160,7 +161,8 @@ struct Loop::State {
         t.seed          = options.seed * 1000 + uint64_t(r);
         t.threads       = options.threads;
         t.checkpoint_dir   = path(r, "checkpoint");
-        t.checkpoint_every = 50;
+        t.checkpoint_every = options.checkpoint_every;
+        t.batch_size       = options.batch_size;
         mix.end_array().key("steps").value(t.steps).key("learning_rate").value(t.learning_rate)
             .key("init").value(r == 0 ? "stage1" : fmt::format("round-{}/model", r - 1)).end_object();
         fs::create_directories(round_dir(r));
@@ -318,7 +320,8 @@ struct Loop::State {
 
 Loop::Loop(LoopOptions options) : state_(std::make_unique<State>()) {
     State & s = *state_;
-    if (options.rounds < 0 || options.budget < 0 || options.seed_steps < 0 || options.round_steps < 0 ||
+    if (options.rounds < 0 || options.budget < 0 || options.seed_steps < 0 || options.round_steps < 0 || options.batch_size < 1 ||
+        options.checkpoint_every < 1 ||
         options.world_scale_percent < 1 || options.world_scale_percent > 100)
         throw Error(Status::Invalid, "loop: rounds, budget and steps must be >= 0, world_scale_percent in 1..100");
     (void)AbsOptions::preset(options.strategy);  // an unknown strategy fails now, not in round 0's plan

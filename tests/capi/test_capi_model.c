@@ -143,8 +143,11 @@ int main(void) {
 
         memset(rgb, 100, sizeof rgb);
         CHECK(de_model_embed_image(model, rgb, 16, 16, embedding, 64, &count) == DE_OK);
-        CHECK(count == 32);
+        CHECK(count == 64); /* mean and max of the stem's 32 features */
         CHECK(de_model_embed_image(model, rgb, 0, 16, embedding, 64, &count) == DE_EINVALID);
+        CHECK(de_model_embed_sample(model, test, 0, embedding, 64, &count) == DE_OK);
+        CHECK(count == 64 && fabs(embedding[0]) <= 1.0f);
+        CHECK(de_model_embed_sample(model, test, 100000, embedding, 64, &count) == DE_ERANGE);
 
         /* Save and load: the same scores. */
         snprintf(path, sizeof path, "%s/model", dir);

@@ -8,8 +8,8 @@
 #include "dataengine/loop.hpp"
 
 int main(int argc, char ** argv) {
-    if (argc != 5) {
-        std::fprintf(stderr, "usage: loop_kill STATE WORLD PHASE ROUND\n");
+    if (argc != 5 && argc != 6) {
+        std::fprintf(stderr, "usage: loop_kill STATE WORLD PHASE ROUND [THREADS]\n");
         return 2;
     }
     dataengine::LoopOptions o;
@@ -18,11 +18,13 @@ int main(int argc, char ** argv) {
     o.world_scale_percent = 3;
     o.stage1_steps = 20;
     o.model_dim    = 32;
-    o.seed_steps   = 60;   // checkpoints every 50 steps: a kill at 55 resumes from 50
-    o.round_steps  = 60;
+    o.seed_steps   = 24;   // checkpoints every 10 steps: a kill at step 15 resumes from 10
+    o.round_steps  = 24;
+    o.checkpoint_every = 10;
+    o.batch_size   = 16;
+    o.threads      = argc == 6 ? std::stoi(argv[5]) : 1;  // 1: bit-identical floats (see loop.hpp)
     o.rounds       = 2;
     o.budget       = 60;
-    o.threads      = 1;
     o.mistake_rate = 0.3;
     const std::string kill_phase = argv[3];
     const int         kill_round = std::stoi(argv[4]);
@@ -34,7 +36,7 @@ int main(int argc, char ** argv) {
             loop.step_phase([&](const dataengine::ProgressEvent & e) {
                 // Mid-phase: past the last training checkpoint, after the dev report, during the
                 // embeddings, or after the replies were journaled.
-                const bool now = (phase == "train" && e.done >= 55) || (phase == "evaluate" && std::string(e.phase) != "train" && e.done * 2 >= e.total && e.total > 0) ||
+                const bool now = (phase == "train" && std::string(e.phase) == "train" && e.done >= 15) || (phase == "evaluate" && std::string(e.phase) != "train" && e.done * 2 >= e.total && e.total > 0) ||
                                  (phase == "plan" && std::string(e.phase) == "embed" && e.done >= 1) ||
                                  (phase == "generate" && e.done >= 1);
                 if (target && now) {
