@@ -15,7 +15,7 @@ namespace cli {
 namespace {
 
 constexpr const char * kHelp =
-    "usage: dataengine loop [--state DIR] [--strategy gain|v1|v2|uniform|random] [--rounds N] [--budget N]\n"
+    "usage: dataengine loop [--state DIR] [--world DIR] [--strategy gain|v1|v2|uniform|random] [--rounds N] [--budget N]\n"
     "                       [--world-seed N] [--seed N] [--threads N]\n"
     "                       [--llm-cmd \"PROGRAM ARGS\"] [--llm-timeout SECONDS] [--llm-concurrency N]\n"
     "                       [--compare gain,v1,uniform --seeds N]\n"
@@ -33,6 +33,7 @@ constexpr const char * kHelp =
 dataengine::LoopOptions loop_options(const Args & args) {
     dataengine::LoopOptions o;
     o.state_dir  = args.get("state", o.state_dir);
+    o.world_dir  = args.get("world", "");
     o.strategy   = args.get("strategy", o.strategy);
     o.rounds     = std::stoi(args.get("rounds", std::to_string(o.rounds)));
     o.budget     = std::stoi(args.get("budget", std::to_string(o.budget)));
@@ -82,7 +83,7 @@ int compare(const Args & args) {
             dataengine::LoopOptions o = base;
             o.strategy  = strategy;
             o.seed      = uint64_t(seed);
-            o.world_dir = base.state_dir + "/world";
+            o.world_dir = base.world_dir.empty() ? base.state_dir + "/world" : base.world_dir;
             o.state_dir = fmt::format("{}/compare/seed-{}/{}", base.state_dir, seed, strategy);
             dataengine::Loop loop(o);
             use_llm_command(loop, args);
@@ -151,7 +152,7 @@ int compare(const Args & args) {
 int run_loop(int argc, char ** argv) {
     if (wants_help(argc, argv, kHelp)) return 0;
     const Args args(argc, argv, {}, {},
-                    {"state", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
+                    {"state", "world", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
                      "llm-concurrency", "compare", "seeds", "seed-steps", "round-steps", "stage1-steps", "dim", "scale"});
     if (args.has("compare")) return compare(args);
     dataengine::Loop loop(loop_options(args));
