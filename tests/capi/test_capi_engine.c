@@ -173,11 +173,12 @@ int main(void) {
     CHECK(de_abs_plan(NULL, dev, pool, &ao, &none) == DE_EINVALID);
     ao.struct_size = 3;
     CHECK(de_abs_plan(report, dev, pool, &ao, &none) == DE_EINVALID);
+    de_generation_t * refused = NULL;
     go.backend = DE_BACKEND_COMMAND;
     go.command = NULL;
-    CHECK(de_generate(plan, dev, pool, NULL, &go, NULL, NULL, &generation) == DE_EINVALID && generation == NULL);
+    CHECK(de_generate(plan, dev, pool, NULL, &go, NULL, NULL, &refused) == DE_EINVALID && refused == NULL);
     go.backend = 9;
-    CHECK(de_generate(plan, dev, pool, NULL, &go, NULL, NULL, &generation) == DE_EINVALID);
+    CHECK(de_generate(plan, dev, pool, NULL, &go, NULL, NULL, &refused) == DE_EINVALID);
     CHECK(de_plan_get_query(plan, 40, &q) == DE_ERANGE);
     CHECK(de_pool_add(pool, "pool-000000", "x.png", "dup", NULL, 0) == DE_EINVALID);
     CHECK(de_llm_reply_set(NULL, "x") == DE_EINVALID);
