@@ -294,7 +294,8 @@ struct Loop::State {
             const Dataset earlier = generated(k);
             for (const Sample & s : earlier.samples()) existing.add(s);
         }
-        const GenerationResult result = generate_samples(plan, journaled, prompt, g, existing, progress);
+        const GenerationResult result =
+            dataengine::generate(plan, *dev, image_pool(), journaled, prompt, g, world_checker(world), &existing, progress);
         JsonWriter rj;
         rj.begin_object().key("rejected_by_reason").begin_object();
         for (const auto & [reason, n] : result.rejected_by_reason) rj.key(reason).value(n);
@@ -310,11 +311,6 @@ struct Loop::State {
         write_file_atomic(path(r, "rejections.json"), rj.str() + "\n");
         WriteOptions wo;
         write_dataset(result.samples, path(r, "generated.jsonl"), Format::Jsonl, wo);  // last: the phase is done
-    }
-
-    GenerationResult generate_samples(const GenerationPlan & plan, LlmBackend & b, const PromptTemplate & prompt,
-                                      const GeneratorOptions & g, const Dataset & existing, const ProgressCallback & progress) {
-        return dataengine::generate(plan, *dev, image_pool(), b, prompt, g, world_checker(world), &existing, progress);
     }
 };
 
