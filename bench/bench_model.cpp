@@ -86,15 +86,17 @@ int main() {
                    questions ? 2 : 1, r.steps, kBatch, r.seconds, r.samples_per_second, tokens, flops / 1e9, flops / peak,
                    r.first_loss(), r.last_loss());
     }
-    for (const bool cache : {true, false}) {
+    // Both savings, one at a time: the image-feature cache and the shared per-question context.
+    for (const auto & [cache, share] : {std::pair{true, true}, std::pair{true, false}, std::pair{false, false}}) {
         ScoreOptions so;
         so.cache_image_features = cache;
+        so.share_context        = share;
         const auto       t0 = std::chrono::steady_clock::now();
         const EvalReport r  = evaluate_model(*model, test, {true, "bench"}, so);
         const double     s  = seconds_since(t0);
-        fmt::print("{{\"bench\":\"model.score\",\"feature_cache\":{},\"questions\":{},\"circular_copies\":4,\"seconds\":{:.2f},"
+        fmt::print("{{\"bench\":\"model.score\",\"feature_cache\":{},\"shared_context\":{},\"questions\":{},\"circular_copies\":4,\"seconds\":{:.2f},"
                    "\"questions_per_s\":{:.1f},\"accuracy\":{:.3f}}}\n",
-                   cache, test->size(), s, double(test->size()) / s, r.overall.accuracy());
+                   cache, share, test->size(), s, double(test->size()) / s, r.overall.accuracy());
     }
     {
         const auto t0 = std::chrono::steady_clock::now();

@@ -91,6 +91,9 @@ struct TrainReport {
 struct ScoreOptions {
     // Encode each distinct image once per call and reuse it for every option and circular copy.
     bool cache_image_features = true;
+    // Run the tokens that all options of a question share (image, question, options, "The answer
+    // is (") once, and only each option's own tail per option. Same scores, less work.
+    bool share_context        = true;
     int  batch_questions      = 16;  // questions scored together (x options sequences)
     int  threads              = 0;   // LibTorch intra-op threads; 0: all cores
 };

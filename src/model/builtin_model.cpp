@@ -1,4 +1,5 @@
 // The built-in MLLM: training, option scoring, image embeddings, save and load.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -123,6 +124,65 @@ public:
         return report;
     }
 
+    // Log-probabilities of the option sequences tok/tgt [N, L] (row n: option owner[n].second of
+    // question slot owner[n].first, whose image prefix is prefixes[slot - first_slot]). Row n's
+    // position p is values[n][p - start[n]]; the positions before start[n] are not needed.
+    struct OptionLogProbs {
+        torch::Tensor        values;  // [N, L', vocab]
+        std::vector<int64_t> start;
+    };
+    OptionLogProbs option_log_probs(const torch::Tensor & tok, const torch::Tensor & tgt,
+                                    const std::vector<std::pair<size_t, int>> & owner, size_t first_slot,
+                                    const std::vector<torch::Tensor> & prefixes, bool share_context) {
+        const int64_t N = tok.size(0), L = tok.size(1);
+        OptionLogProbs r;
+        if (!share_context) {
+            std::vector<torch::Tensor> per_row;
+            for (const auto & o : owner) per_row.push_back(prefixes[o.first - first_slot]);
+            r.values = torch::log_softmax(net_->logits(torch::stack(per_row), tok.to(device())), -1).cpu();
+            r.start.assign(size_t(N), 0);
+            return r;
+        }
+        // Per question: the context is the longest run of tokens its options share, ending no
+        // later than the first target that is counted (the skipped answer lead is shared too).
+        const auto tok_a = tok.accessor<int64_t, 2>();
+        const auto tgt_a = tgt.accessor<int64_t, 2>();
+        const size_t Q = prefixes.size();
+        std::vector<int64_t> shared(Q, L), first_row(Q, -1);
+        for (int64_t n = 0; n < N; ++n) {
+            const size_t q = owner[size_t(n)].first - first_slot;
+            if (first_row[q] < 0) first_row[q] = n;
+            int64_t c = 0;
+            while (c < L && tok_a[n][c] == tok_a[first_row[q]][c]) ++c;
+            int64_t seen = 0, p = 0;
+            for (; p < L; ++p)
+                if (tgt_a[n][p] != batches::kIgnore && seen++ >= kAnswerLeadTokens) break;
+            shared[q] = std::max<int64_t>(1, std::min({shared[q], c, p}));
+        }
+        const int64_t C = *std::max_element(shared.begin(), shared.end());
+        const int64_t A = L - *std::min_element(shared.begin(), shared.end());
+        auto context_tokens = torch::full({int64_t(Q), C}, int64_t(Tokenizer::kPad), torch::kInt64);
+        auto tail_tokens    = torch::full({N, A}, int64_t(Tokenizer::kPad), torch::kInt64);
+        auto rows           = torch::empty({N}, torch::kInt64);
+        auto lengths        = torch::empty({N}, torch::kInt64);
+        auto ctx_a = context_tokens.accessor<int64_t, 2>();
+        auto tail_a = tail_tokens.accessor<int64_t, 2>();
+        r.start.resize(size_t(N));
+        for (int64_t n = 0; n < N; ++n) {
+            const size_t  q = owner[size_t(n)].first - first_slot;
+            const int64_t c = shared[q];
+            for (int64_t p = 0; p < c; ++p) ctx_a[int64_t(q)][p] = tok_a[n][p];
+            for (int64_t p = c; p < L; ++p) tail_a[n][p - c] = tok_a[n][p];
+            rows[n]    = int64_t(q);
+            lengths[n] = c;
+            r.start[size_t(n)] = c;
+        }
+        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()));
+        r.values = torch::log_softmax(
+            net_->continuation_logits(context, rows.to(device()), lengths.to(device()), tail_tokens.to(device())), -1).cpu();
+        return r;
+    }
+
     std::vector<std::vector<double>> score(const Dataset & data, const std::vector<size_t> & indices,
                                            const ScoreOptions & options, const ProgressCallback & progress) override {
         set_threads(options.threads);
@@ -155,33 +215,31 @@ public:
             }
             // One sequence per option of every question in the chunk, scored in one pass.
             batches::Sequences sequences;
-            std::vector<torch::Tensor> prefixes;
             std::vector<std::pair<size_t, int>> owner;  // (question slot, option)
             const int T = config_.max_text_tokens;
             for (size_t i = begin; i < end; ++i) {
                 const Sample & s = data[indices[i]];
                 for (int k = 0; k < int(s.options.size()); ++k) {
                     sequences.add(tokenizer_, question_prompt(s), answer_text(s, k), T);
-                    prefixes.push_back(features[keys[i - begin]]);
                     owner.emplace_back(i, k);
                 }
                 out[i].assign(s.options.size(), 0.0);
             }
             if (!owner.empty()) {
-                const int64_t N = int64_t(owner.size());
+                std::vector<torch::Tensor> question_prefixes;
+                for (size_t i = begin; i < end; ++i) question_prefixes.push_back(features[keys[i - begin]]);
                 auto [tok, tgt] = sequences.tensors();
-                const int64_t L = tok.size(1);
-                auto logp = torch::log_softmax(net_->logits(torch::stack(prefixes), tok.to(device())), -1).cpu();
-                auto tgt_a  = tgt.accessor<int64_t, 2>();
-                auto logp_a = logp.accessor<float, 3>();
-                for (int64_t n = 0; n < N; ++n) {
+                const auto logp = option_log_probs(tok, tgt, owner, begin, question_prefixes, options.share_context);
+                const auto tgt_a = tgt.accessor<int64_t, 2>();
+                const auto lp_a  = logp.values.accessor<float, 3>();
+                for (int64_t n = 0; n < tok.size(0); ++n) {
                     double total = 0;
                     int    seen = 0, counted = 0;
-                    for (int64_t p = 0; p < L; ++p) {
+                    for (int64_t p = 0; p < tok.size(1); ++p) {
                         const int64_t t = tgt_a[n][p];
                         if (t == batches::kIgnore) continue;
                         if (seen++ < kAnswerLeadTokens) continue;
-                        total += logp_a[n][p][t];
+                        total += lp_a[n][p - logp.start[size_t(n)]][t];
                         ++counted;
                     }
                     out[owner[size_t(n)].first][size_t(owner[size_t(n)].second)] = counted ? total / counted : 0.0;

@@ -14,10 +14,16 @@ BlockImpl::BlockImpl(int dim, int heads_) : heads(heads_) {
     down  = register_module("down", torch::nn::Linear(4 * dim, dim));
 }
 
-torch::Tensor BlockImpl::forward(const torch::Tensor & x, const torch::Tensor & mask) {
+torch::Tensor BlockImpl::forward(const torch::Tensor & x, const torch::Tensor & mask, const KeyValues * past,
+                                 KeyValues * keep) {
     const int64_t B = x.size(0), T = x.size(1), D = x.size(2), H = heads, E = D / H;
     auto parts = qkv(norm1(x)).view({B, T, 3, H, E}).permute({2, 0, 3, 1, 4});  // [3, B, H, T, E]
     auto q = parts[0], k = parts[1], v = parts[2];
+    if (keep) *keep = {k, v};
+    if (past) {
+        k = torch::cat({past->keys, k}, 2);
+        v = torch::cat({past->values, v}, 2);
+    }
     auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(E));
     if (mask.defined()) scores = scores + mask;
     auto attended = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({B, T, D});
@@ -109,17 +115,58 @@ torch::Tensor MllmImpl::prefix(const torch::Tensor & images) {
     return projector_out(torch::gelu(projector_in(merge_norm(merged)))) + prefix_positions;
 }
 
-torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
-    const int64_t P = prefix_tokens.size(1), T = tokens.size(1), L = P + T;
-    auto x = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
-    // Prefix-LM mask: the image prefix attends to itself, text attends to the prefix and to
-    // earlier text.
-    auto mask = torch::full({L, L}, -1e9, x.options());
-    mask      = torch::triu(mask, 1);
+namespace {
+
+// Prefix-LM mask over [prefix (P); text (T)]: the prefix attends to itself, text to the prefix
+// and to earlier text.
+torch::Tensor prefix_lm_mask(int64_t P, int64_t T, const torch::TensorOptions & options) {
+    const int64_t L = P + T;
+    auto mask = torch::triu(torch::full({L, L}, -1e9, options), 1);
     mask.narrow(0, 0, P).narrow(1, 0, P).zero_();
+    return mask;
+}
+
+}  // namespace
+
+torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
+    const int64_t P = prefix_tokens.size(1), T = tokens.size(1);
+    auto x = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
+    auto mask = prefix_lm_mask(P, T, x.options());
     for (const auto & block : *blocks) x = block->as<Block>()->forward(x, mask);
     x = norm(x).narrow(1, P, T);
     return torch::matmul(x, token_embedding->weight.t());
+}
+
+std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
+    const int64_t P = prefix_tokens.size(1), T = tokens.size(1);
+    auto x    = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
+    auto mask = prefix_lm_mask(P, T, x.options());
+    std::vector<KeyValues> cache(blocks->size());
+    for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, mask, nullptr, &cache[i]);
+    return cache;
+}
+
+torch::Tensor MllmImpl::continuation_logits(const std::vector<KeyValues> & context, const torch::Tensor & rows,
+                                            const torch::Tensor & lengths, const torch::Tensor & tokens) {
+    const int64_t N = tokens.size(0), A = tokens.size(1);
+    const int64_t S = context.front().keys.size(2), prefix_len = config.prefix_side * config.prefix_side;
+    // Each continuation token's text position follows its own context's real tokens.
+    auto positions = (lengths.unsqueeze(1) + torch::arange(A, lengths.options()).unsqueeze(0))
+                         .clamp_max(config.max_text_tokens - 1);  // [N, A]
+    auto x = token_embedding(tokens) + text_positions.squeeze(0).index_select(0, positions.reshape({-1})).view({N, A, -1});
+    // Context column s is visible when it is the image prefix or a real text token of row n;
+    // continuation tokens are causal among themselves.
+    auto columns = torch::arange(S, lengths.options()).unsqueeze(0);                      // [1, S]
+    auto visible = columns.lt((lengths + prefix_len).unsqueeze(1));                       // [N, S]
+    auto context_mask = torch::zeros({N, S}, x.options()).masked_fill(visible.logical_not(), -1e9);
+    auto own_mask     = torch::triu(torch::full({A, A}, -1e9, x.options()), 1);
+    auto mask = torch::cat({context_mask.unsqueeze(1).expand({N, A, S}), own_mask.unsqueeze(0).expand({N, A, A})}, 2)
+                    .unsqueeze(1);  // [N, 1, A, S + A]
+    for (size_t i = 0; i < blocks->size(); ++i) {
+        const KeyValues past{context[i].keys.index_select(0, rows), context[i].values.index_select(0, rows)};
+        x = blocks[i]->as<Block>()->forward(x, mask, &past);
+    }
+    return torch::matmul(norm(x), token_embedding->weight.t());
 }
 
 torch::Tensor MllmImpl::embed(const torch::Tensor & images) {

@@ -14,9 +14,18 @@ namespace dataengine::net {
 // Fixed sine/cosine codes of the row and column of each cell of a side x side grid: [1, side*side, dim].
 torch::Tensor grid_positions(int side, int dim);
 
+// One attention layer's keys and values, [B, H, S, E]: the cache of a shared context.
+struct KeyValues {
+    torch::Tensor keys, values;
+};
+
 struct BlockImpl : torch::nn::Module {
     BlockImpl(int dim, int heads);
-    torch::Tensor forward(const torch::Tensor & x, const torch::Tensor & mask);  // mask: additive [T, T] or undefined
+    // x [B, T, d] attends to `past` (if given: an earlier part of the same sequences) and to
+    // itself under `mask`, additive [T, S + T] or [B, 1, T, S + T], or undefined. `keep`
+    // receives this call's own keys and values.
+    torch::Tensor forward(const torch::Tensor & x, const torch::Tensor & mask, const KeyValues * past = nullptr,
+                          KeyValues * keep = nullptr);
     int heads;
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
     torch::nn::Linear    qkv{nullptr}, proj{nullptr}, up{nullptr}, down{nullptr};
@@ -39,6 +48,14 @@ struct MllmImpl : torch::nn::Module {
     torch::Tensor prefix(const torch::Tensor & images);
     // Logits [B, T, vocab] for text tokens [B, T] after the prefix [B, P*P, d].
     torch::Tensor logits(const torch::Tensor & prefix, const torch::Tensor & tokens);
+    // Scoring options without repeating their shared context: context() runs [prefix; tokens]
+    // once per question and keeps every decoder layer's keys and values; continuation_logits()
+    // then runs each option's own tokens [N, A] against the context row rows[n], of which the
+    // first lengths[n] text tokens are real (the rest padding). Same logits as logits() on the
+    // whole sequences.
+    std::vector<KeyValues> context(const torch::Tensor & prefix, const torch::Tensor & tokens);
+    torch::Tensor continuation_logits(const std::vector<KeyValues> & context, const torch::Tensor & rows,
+                                      const torch::Tensor & lengths, const torch::Tensor & tokens);
     // Image embeddings for ABS: mean and max of the stem's features, L2-normalised, [B, 2d].
     torch::Tensor embed(const torch::Tensor & images);
 

@@ -83,7 +83,7 @@ TEST_CASE("a short training run lowers the loss, on captions and on questions", 
     }
 }
 
-TEST_CASE("scores: one per option, the same with and without the image-feature cache, and after save/load", "[model][torch]") {
+TEST_CASE("scores: one per option, the same with and without the image-feature cache or the shared context, and after save/load", "[model][torch]") {
     const std::string & dir = tiny_world();
     auto bench = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
     auto model = create_builtin_model(tiny_config(), world_tokenizer(dir));
@@ -91,10 +91,12 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
     model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(10));
 
     const auto idx = all_indices(*bench);
-    ScoreOptions cached, uncached;
+    ScoreOptions cached, uncached, whole;
     uncached.cache_image_features = false;
+    whole.share_context = false;  // every option's full sequence through the decoder
     const auto a = model->score(*bench, idx, cached);
     const auto b = model->score(*bench, idx, uncached);
+    const auto w = model->score(*bench, idx, whole);
     REQUIRE(a.size() == bench->size());
     for (size_t i = 0; i < a.size(); ++i) {
         REQUIRE(a[i].size() == (*bench)[i].options.size());
@@ -102,6 +104,7 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
             CHECK(std::isfinite(a[i][k]));
             CHECK(a[i][k] < 0);  // a mean log-probability
             CHECK(a[i][k] == Approx(b[i][k]).margin(1e-5));
+            CHECK(a[i][k] == Approx(w[i][k]).margin(1e-4));
         }
     }
     fixtures::TempDir saved;
