@@ -479,6 +479,94 @@ DE_API de_status de_generation_samples(const de_generation_t * generation, de_da
 DE_API de_status de_generation_rejections_json(const de_generation_t * generation, char ** out);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Prompt optimisation (IPO, DESIGN §4.5): versions of the generation prompt improved by rounds
+ * of review and rewriting. Each round generates a batch with the current version (the
+ * generator of a de_gen_options), lets the validators reject what rules catch, asks the reviewer
+ * about the rest, records the acceptance, and below the target asks the rewriter for a new
+ * version. Everything is persisted in options.state_path after every verdict; a reviewer that
+ * stops (returns 1) ends the call, and a new optimizer on the same path resumes there.
+ * Thread-safety: one thread at a time per optimizer. */
+
+typedef struct de_ipo de_ipo_t;
+typedef struct de_verdict de_verdict_t;
+
+#define DE_REVIEW_WRONG_ANSWER          0
+#define DE_REVIEW_AMBIGUOUS             1
+#define DE_REVIEW_ANSWER_NOT_IN_OPTIONS 2
+#define DE_REVIEW_OFF_TYPE              3
+#define DE_REVIEW_LEAKS_COORDINATES     4
+#define DE_REVIEW_POOR_RATIONALE        5
+#define DE_REVIEW_OTHER                 6
+
+/* What the reviewer sees of one sample; the strings live for the duration of the call. */
+typedef struct de_review_item {
+    size_t       index, total;  /* position in the batch, batch size */
+    const char * type;          /* the question type asked for */
+    const char * sample_json;   /* the sample (question, options, answer, rationales) as a JSON object */
+    const char * description;   /* the image's captions and boxes */
+    const char * image_path;    /* the image file ("" when not a file) */
+} de_review_item;
+
+/* Returns 0 after de_verdict_set, 1 to stop reviewing (what was reviewed is kept), other values
+ * are errors (the round stops with DE_EIO). */
+typedef int32_t (*de_review_fn)(const de_review_item * item, de_verdict_t * verdict, void * user_data);
+/* accepted: 1 or 0; category: DE_REVIEW_* (ignored when accepted); comment may be NULL. Copies. */
+DE_API de_status de_verdict_set(de_verdict_t * verdict, int32_t accepted, int32_t category, const char * comment);
+
+typedef struct de_ipo_options {
+    size_t       struct_size;       /* set by de_ipo_options_init */
+    const char * state_path;        /* e.g. "STATE/ipo.json"; NULL: not persisted */
+    const char * prompt_text;       /* the first version's template; NULL: the default */
+    int32_t      batch_size;        /* default 40 */
+    double       target;            /* acceptance to stop at, default 0.9 */
+    int32_t      max_rounds;        /* default 6 */
+    int32_t      patience;          /* rounds without a better batch, default 2 */
+    int32_t      rewrite_attempts;  /* per round, default 3 */
+    uint64_t     seed;
+    const char * types;             /* comma-separated types to ask; NULL: every type of the examples */
+    double       miss_rate;         /* the world reviewer's, default 0.05 */
+    /* append new fields here, never insert */
+} de_ipo_options;
+
+#define DE_IPO_STOP_NONE     0  /* not stopped (the reviewer stopped the call) */
+#define DE_IPO_STOP_TARGET   1
+#define DE_IPO_STOP_ROUNDS   2
+#define DE_IPO_STOP_PATIENCE 3
+
+typedef struct de_ipo_version {
+    const char * version;     /* valid until the optimizer changes or is freed */
+    const char * parent;      /* "" for the first */
+    const char * prompt;      /* the template text */
+    double       acceptance;  /* accepted / reviewed, 0 before review */
+    int32_t      accepted, reviewed;
+} de_ipo_version;
+
+DE_API de_status de_ipo_options_init(de_ipo_options * options, size_t struct_size);
+/* pool and examples (in-context examples by type, e.g. the dev set) must outlive the optimizer.
+ * generator: how batches are generated (its world, if any, also gives the default reviewer and
+ * rewriter: the world's simulated reviewer and offline rewriter). */
+DE_API de_status de_ipo_create(const de_ipo_options * options, const de_pool_t * pool, const de_dataset_t * examples,
+                               const de_gen_options * generator, de_ipo_t ** out);
+DE_API void      de_ipo_free(de_ipo_t * ipo);
+/* The host's reviewer and rewriter (the rewriter is called as an LLM: the request's "prompt" is
+ * the meta-prompt, its reply must be the whole new template). */
+DE_API de_status de_ipo_set_reviewer(de_ipo_t * ipo, de_review_fn reviewer, void * user_data);
+DE_API de_status de_ipo_set_rewriter(de_ipo_t * ipo, de_llm_fn rewriter, void * user_data);
+/* One round; *out_complete is 0 when the reviewer stopped before the batch was done. */
+DE_API de_status de_ipo_run_round(de_ipo_t * ipo, de_progress_fn progress, void * user_data, int32_t * out_complete);
+/* Rounds until a stop rule holds (*out_stop: DE_IPO_STOP_*) or the reviewer stops (NONE). */
+DE_API de_status de_ipo_run(de_ipo_t * ipo, de_progress_fn progress, void * user_data, int32_t * out_stop);
+DE_API de_status de_ipo_version_count(const de_ipo_t * ipo, size_t * out);
+DE_API de_status de_ipo_get_version(const de_ipo_t * ipo, size_t i, de_ipo_version * out);
+DE_API de_status de_ipo_best(const de_ipo_t * ipo, size_t * out_index);  /* highest acceptance, ties to the later */
+DE_API de_status de_ipo_batch_count(const de_ipo_t * ipo, size_t * out);
+/* A batch's acceptance with its 95 % (Wilson) interval. */
+DE_API de_status de_ipo_batch_acceptance(const de_ipo_t * ipo, size_t i, int32_t * out_accepted, int32_t * out_total,
+                                         double * out_low, double * out_high);
+DE_API de_status de_ipo_json(const de_ipo_t * ipo, char ** out);             /* what state_path holds */
+DE_API de_status de_ipo_report_markdown(const de_ipo_t * ipo, char ** out);  /* acceptance, diffs, rejections */
+
+/* ------------------------------------------------------------------------------------------ */
 /* The closed loop (DESIGN §4.6) on a state directory, resumable after any kill. Thread-safety:
  * one thread at a time per loop, one loop per state directory. */
 
@@ -502,10 +590,14 @@ typedef struct de_loop_options {
     int32_t      round_steps;     /* default 300 */
     uint64_t     seed;
     int32_t      threads;         /* 0: all cores */
-    double       mistake_rate;    /* offline generator, default 0.2 */
+    double       mistake_rate;    /* offline generator, default 0.35 */
     int32_t      stage1_steps;    /* 0: the default */
     int32_t      model_dim;       /* 0: the default */
     int32_t      world_scale_percent;  /* default 100 */
+    int32_t      ipo;             /* tune the prompt (IPO) before the first generation, default 1 */
+    int32_t      ipo_batch;       /* default 40 */
+    int32_t      ipo_rounds;      /* default 6 */
+    int32_t      verify_answers;  /* reject answers the world's scene graph contradicts, default 0 */
     /* append new fields here, never insert */
 } de_loop_options;
 
@@ -514,6 +606,9 @@ DE_API de_status de_loop_create(const de_loop_options * options, de_loop_t ** ou
 DE_API void      de_loop_free(de_loop_t * loop);
 /* Generate with the host's LLM instead of the offline world (called as for de_generate). */
 DE_API de_status de_loop_set_llm(de_loop_t * loop, de_llm_fn llm, void * user_data);
+/* IPO's reviewer and rewriter (default: the world's simulated reviewer and offline rewriter). */
+DE_API de_status de_loop_set_reviewer(de_loop_t * loop, de_review_fn reviewer, void * user_data);
+DE_API de_status de_loop_set_rewriter(de_loop_t * loop, de_llm_fn rewriter, void * user_data);
 DE_API de_status de_loop_position(const de_loop_t * loop, int32_t * out_round, int32_t * out_phase);
 /* Runs the next phase; *out_ran is 0 when the loop was already done (may be NULL). */
 DE_API de_status de_loop_step_phase(de_loop_t * loop, de_progress_fn progress, void * user_data, int32_t * out_ran);

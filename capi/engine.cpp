@@ -19,6 +19,36 @@ std::unique_ptr<LlmBackend> callback_backend(de_llm_fn llm, void * user_data) {
     });
 }
 
+std::string check_backend_options(const de_gen_options * o, const char * function) {
+    const int32_t backend = DE_HAS_FIELD(o, backend) ? o->backend : DE_BACKEND_WORLD;
+    const std::string f = function;
+    if (backend < DE_BACKEND_CALLBACK || backend > DE_BACKEND_WORLD) return f + ": backend must be a DE_BACKEND_* value";
+    if (backend == DE_BACKEND_CALLBACK && !(DE_HAS_FIELD(o, llm) && o->llm)) return f + ": the callback backend needs llm";
+    if (backend == DE_BACKEND_COMMAND && !(DE_HAS_FIELD(o, command) && o->command)) return f + ": the command backend needs command";
+    if (backend == DE_BACKEND_WORLD && !(DE_HAS_FIELD(o, world) && o->world)) return f + ": the world backend needs world";
+    return "";
+}
+
+std::unique_ptr<LlmBackend> generator_backend(const de_gen_options * o, const std::shared_ptr<const World> & world) {
+    const int32_t backend = DE_HAS_FIELD(o, backend) ? o->backend : DE_BACKEND_WORLD;
+    if (backend == DE_BACKEND_CALLBACK) return callback_backend(o->llm, DE_HAS_FIELD(o, llm_user_data) ? o->llm_user_data : nullptr);
+    if (backend == DE_BACKEND_COMMAND)
+        return command_backend({split_command_line(o->command), DE_HAS_FIELD(o, timeout_seconds) ? o->timeout_seconds : 60});
+    return world_backend(world, {DE_HAS_FIELD(o, mistake_rate) ? o->mistake_rate : WorldBackendOptions{}.mistake_rate, true});
+}
+
+GeneratorOptions generator_options(const de_gen_options * o) {
+    GeneratorOptions g;
+    if (DE_HAS_FIELD(o, concurrency)) g.concurrency = o->concurrency;
+    if (DE_HAS_FIELD(o, retries)) g.retries = o->retries;
+    if (DE_HAS_FIELD(o, backoff_seconds)) g.backoff_seconds = o->backoff_seconds;
+    if (DE_HAS_FIELD(o, require_rationale)) g.require_rationale = o->require_rationale != 0;
+    if (DE_HAS_FIELD(o, round)) g.round = o->round;
+    if (DE_HAS_FIELD(o, seed)) g.seed = o->seed;
+    if (DE_HAS_FIELD(o, id_prefix) && o->id_prefix) g.id_prefix = o->id_prefix;
+    return g;
+}
+
 }  // namespace dataengine::capi
 
 using capi::callback_backend;
@@ -220,28 +250,13 @@ de_status de_generate(const de_plan_t * plan, const de_dataset_t * benchmark, co
     if (!plan || !benchmark || !pool || !options || !out) return null_argument("de_generate");
     if (capi::bad_options_size(options)) return fail(DE_EINVALID, "de_generate: options.struct_size is wrong; call de_gen_options_init");
     const de_gen_options * o = options;
-    const int32_t backend = DE_HAS_FIELD(o, backend) ? o->backend : DE_BACKEND_WORLD;
     const de_world_t * world = DE_HAS_FIELD(o, world) ? o->world : nullptr;
-    if (backend == DE_BACKEND_CALLBACK && !(DE_HAS_FIELD(o, llm) && o->llm)) return fail(DE_EINVALID, "de_generate: the callback backend needs llm");
-    if (backend == DE_BACKEND_COMMAND && !(DE_HAS_FIELD(o, command) && o->command)) return fail(DE_EINVALID, "de_generate: the command backend needs command");
-    if (backend == DE_BACKEND_WORLD && !world) return fail(DE_EINVALID, "de_generate: the world backend needs world");
-    if (backend < DE_BACKEND_CALLBACK || backend > DE_BACKEND_WORLD) return fail(DE_EINVALID, "de_generate: backend must be a DE_BACKEND_* value");
+    if (const std::string why = capi::check_backend_options(o, "de_generate"); !why.empty()) return fail(DE_EINVALID, why.c_str());
     return guard([&] {
-        std::unique_ptr<LlmBackend> llm;
         std::shared_ptr<const World> shared_world;
         if (world) shared_world = std::shared_ptr<const World>(&world->impl, [](const World *) {});  // borrowed for the call
-        if (backend == DE_BACKEND_CALLBACK) llm = callback_backend(o->llm, DE_HAS_FIELD(o, llm_user_data) ? o->llm_user_data : nullptr);
-        else if (backend == DE_BACKEND_COMMAND)
-            llm = command_backend({split_command_line(o->command), DE_HAS_FIELD(o, timeout_seconds) ? o->timeout_seconds : 60});
-        else llm = world_backend(shared_world, {DE_HAS_FIELD(o, mistake_rate) ? o->mistake_rate : 0.2, true});
-        GeneratorOptions g;
-        if (DE_HAS_FIELD(o, concurrency)) g.concurrency = o->concurrency;
-        if (DE_HAS_FIELD(o, retries)) g.retries = o->retries;
-        if (DE_HAS_FIELD(o, backoff_seconds)) g.backoff_seconds = o->backoff_seconds;
-        if (DE_HAS_FIELD(o, require_rationale)) g.require_rationale = o->require_rationale != 0;
-        if (DE_HAS_FIELD(o, round)) g.round = o->round;
-        if (DE_HAS_FIELD(o, seed)) g.seed = o->seed;
-        if (DE_HAS_FIELD(o, id_prefix) && o->id_prefix) g.id_prefix = o->id_prefix;
+        const std::unique_ptr<LlmBackend> llm = capi::generator_backend(o, shared_world);
+        const GeneratorOptions g = capi::generator_options(o);
         const AnswerChecker checker = shared_world ? world_checker(shared_world) : AnswerChecker{};
         *out = new de_generation{generate(plan->impl, *benchmark->impl, pool->impl, *llm, PromptTemplate::default_template(), g,
                                           checker, existing ? existing->impl.get() : nullptr, capi::wrap_progress(progress, user_data))};

@@ -19,6 +19,9 @@ de_status de_loop_options_init(de_loop_options * options, size_t struct_size) {
     if (DE_HAS_FIELD(options, round_steps)) options->round_steps = d.round_steps;
     if (DE_HAS_FIELD(options, mistake_rate)) options->mistake_rate = d.mistake_rate;
     if (DE_HAS_FIELD(options, world_scale_percent)) options->world_scale_percent = d.world_scale_percent;
+    if (DE_HAS_FIELD(options, ipo)) options->ipo = d.ipo ? 1 : 0;
+    if (DE_HAS_FIELD(options, ipo_batch)) options->ipo_batch = d.ipo_batch;
+    if (DE_HAS_FIELD(options, ipo_rounds)) options->ipo_rounds = d.ipo_rounds;
     return DE_OK;
 }
 
@@ -43,6 +46,10 @@ de_status de_loop_create(const de_loop_options * options, de_loop_t ** out) {
         if (DE_HAS_FIELD(o, stage1_steps)) l.stage1_steps = o->stage1_steps;
         if (DE_HAS_FIELD(o, model_dim)) l.model_dim = o->model_dim;
         if (DE_HAS_FIELD(o, world_scale_percent)) l.world_scale_percent = o->world_scale_percent;
+        if (DE_HAS_FIELD(o, ipo)) l.ipo = o->ipo != 0;
+        if (DE_HAS_FIELD(o, ipo_batch)) l.ipo_batch = o->ipo_batch;
+        if (DE_HAS_FIELD(o, ipo_rounds)) l.ipo_rounds = o->ipo_rounds;
+        if (DE_HAS_FIELD(o, verify_answers)) l.verify_answers = o->verify_answers != 0;
         *out = new de_loop{std::make_unique<Loop>(l)};
     });
 }
@@ -52,6 +59,16 @@ void de_loop_free(de_loop_t * loop) { delete loop; }
 de_status de_loop_set_llm(de_loop_t * loop, de_llm_fn llm, void * user_data) {
     if (!loop || !llm) return null_argument("de_loop_set_llm");
     return guard([&] { loop->impl->set_backend(std::shared_ptr<LlmBackend>(capi::callback_backend(llm, user_data))); });
+}
+
+de_status de_loop_set_reviewer(de_loop_t * loop, de_review_fn reviewer, void * user_data) {
+    if (!loop || !reviewer) return null_argument("de_loop_set_reviewer");
+    return guard([&] { loop->impl->set_reviewer(std::shared_ptr<Reviewer>(capi::callback_reviewer(reviewer, user_data))); });
+}
+
+de_status de_loop_set_rewriter(de_loop_t * loop, de_llm_fn rewriter, void * user_data) {
+    if (!loop || !rewriter) return null_argument("de_loop_set_rewriter");
+    return guard([&] { loop->impl->set_rewriter(std::shared_ptr<LlmBackend>(capi::callback_backend(rewriter, user_data))); });
 }
 
 de_status de_loop_position(const de_loop_t * loop, int32_t * out_round, int32_t * out_phase) {

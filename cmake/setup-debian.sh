@@ -5,7 +5,7 @@ set -eu
 
 packages="cmake ninja-build g++ gcc pkg-config git
   libtorch-dev libopenblas0-openmp
-  libsimdjson-dev libfmt-dev libeigen3-dev libstb-dev catch2"
+  libsimdjson-dev libfmt-dev libeigen3-dev libstb-dev catch2 tmux"
 
 missing=""
 for p in $packages; do

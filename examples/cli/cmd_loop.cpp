@@ -20,12 +20,16 @@ constexpr const char * kHelp =
     "                       [--llm-cmd \"PROGRAM ARGS\"] [--llm-timeout SECONDS] [--llm-concurrency N]\n"
     "                       [--compare gain,v1,uniform --seeds N]\n"
     "                       [--seed-steps N] [--round-steps N] [--stage1-steps N] [--dim N] [--scale PERCENT]\n"
+    "                       [--no-ipo] [--ipo-batch N] [--ipo-rounds N] [--ipo-each-round] [--mistake-rate X]\n"
+    "                       [--verify-answers]\n"
     "\n"
     "Runs the closed loop on the embedded world: round 0 trains the built-in model on the seed set\n"
     "(from the world's cached stage-1 model); each round evaluates on dev and test, plans with ABS\n"
     "from the dev report, generates data aimed at the weaknesses, and trains on it. Killed at any\n"
     "point, the same command continues where it stopped. Reports: STATE/report.md, summary.json,\n"
     "accuracy.svg. Defaults: ./dataengine-state, gain-aware ABS, 3 rounds of 1200 samples.\n"
+    "Before the first generation IPO tunes the generation prompt (STATE/ipo.json, ipo.md; --no-ipo\n"
+    "turns it off). --verify-answers rejects generated answers the scene graph contradicts (an oracle).\n"
     "--llm-cmd runs PROGRAM (no shell) per request: the request JSON on stdin, the reply on stdout.\n"
     "--compare runs each strategy from the same round 0 per seed (STATE/compare/) and reports test\n"
     "accuracy overall and on the 3 types weakest at round 0 (by dev), mean and range over seeds.\n";
@@ -46,6 +50,12 @@ dataengine::LoopOptions loop_options(const Args & args) {
     o.model_dim    = std::stoi(args.get("dim", "0"));
     o.world_scale_percent = std::stoi(args.get("scale", "100"));
     o.llm_concurrency     = std::stoi(args.get("llm-concurrency", "1"));
+    o.ipo            = !args.has("no-ipo");
+    o.ipo_batch      = std::stoi(args.get("ipo-batch", std::to_string(o.ipo_batch)));
+    o.ipo_rounds     = std::stoi(args.get("ipo-rounds", std::to_string(o.ipo_rounds)));
+    o.ipo_each_round = args.has("ipo-each-round");
+    o.mistake_rate   = std::stod(args.get("mistake-rate", fmt::format("{}", o.mistake_rate)));
+    o.verify_answers = args.has("verify-answers");
     return o;
 }
 
@@ -151,8 +161,8 @@ int compare(const Args & args) {
 
 int run_loop(int argc, char ** argv) {
     if (wants_help(argc, argv, kHelp)) return 0;
-    const Args args(argc, argv, {}, {},
-                    {"state", "world", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
+    const Args args(argc, argv, {"no-ipo", "ipo-each-round", "verify-answers"}, {},
+                    {"ipo-batch", "ipo-rounds", "mistake-rate", "state", "world", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
                      "llm-concurrency", "compare", "seeds", "seed-steps", "round-steps", "stage1-steps", "dim", "scale"});
     if (args.has("compare")) return compare(args);
     dataengine::Loop loop(loop_options(args));

@@ -9,4 +9,5 @@ int run_pretrain(int argc, char ** argv);
 int run_train(int argc, char ** argv);
 int run_learnability(int argc, char ** argv);
 int run_loop(int argc, char ** argv);
+int run_ipo(int argc, char ** argv);
 }  // namespace cli

@@ -19,6 +19,7 @@ constexpr const char * kUsage =
     "  train     stage 2: instruction tuning on question files\n"
     "  learnability  does each question type improve with more of its own data?\n"
     "  loop          the closed loop: evaluate, plan (ABS), generate, train, by rounds\n"
+    "  ipo           improve the generation prompt by rounds of review and rewriting\n"
     "\n"
     "Run 'dataengine <command> --help' for its options.\n";
 
@@ -38,6 +39,7 @@ int main(int argc, char ** argv) {
         if (command == "train") return cli::run_train(argc - 2, argv + 2);
         if (command == "learnability") return cli::run_learnability(argc - 2, argv + 2);
         if (command == "loop") return cli::run_loop(argc - 2, argv + 2);
+        if (command == "ipo") return cli::run_ipo(argc - 2, argv + 2);
         std::fprintf(stderr, "dataengine: unknown command '%s'\n\n%s", command.c_str(), kUsage);
         return 2;
     } catch (const std::invalid_argument & e) {

@@ -94,6 +94,27 @@ const char * rejection_name(Rejection reason);  // "backend_error", "malformed",
 const std::vector<Rejection> & all_rejections();
 
 // ---------------------------------------------------------------------------------------------
+// Mistakes generator LLMs make, and whether a prompt instructs against each
+
+// The kinds of mistake the world's offline generator makes (and a reviewer or validator catches).
+enum class Mistake {
+    WrongAnswer,         // the marked answer is not what the image shows
+    AnswerNotInOptions,  // the answer letter names no choice
+    DuplicateOptions,    // two choices alike
+    Coordinates,         // leaks box coordinates into the question
+    MissingRationale,    // no explanation
+    Skip,                // "Skip" although the image supports the question
+    Malformed,           // the reply layout is broken (no choices line)
+    OffType,             // asks another type's question
+};
+const char * mistake_name(Mistake mistake);  // "wrong_answer", ... (stable)
+const std::vector<Mistake> & all_mistakes();
+// True when one sentence of `prompt` instructs against the mistake: matched on word stems that
+// must occur together (e.g. "check" + "answer" for wrong answers, a negation + "coordinates"),
+// not on one exact phrase, so a rewriter's own wording counts.
+bool prompt_addresses(std::string_view prompt, Mistake mistake);
+
+// ---------------------------------------------------------------------------------------------
 // Backends
 
 // One call per request; may be called from several threads at once (concurrency > 1).
@@ -122,12 +143,14 @@ std::vector<std::string> split_command_line(std::string_view line);
 
 // The embedded world's generator: reads the pool image's scene (ids "pool-NNNNNN"), asks a
 // question of the requested type with the world's own question maker, and writes it in the
-// paper's free-text layout. A share `mistake_rate` of replies carry one realistic mistake
-// (wrong answer, answer not among the options, duplicate options, coordinates in the text,
-// missing rationale, "Skip", broken layout); scenes that cannot support the type get "Skip".
+// paper's free-text layout. Like a real LLM it is prompt-sensitive: a share `mistake_rate` of
+// replies carry one realistic mistake of a kind drawn uniformly from all_mistakes(), and a kind
+// the prompt addresses (prompt_addresses) is made only `addressed_factor` as often. Scenes that
+// cannot support the type get "Skip".
 struct WorldBackendOptions {
-    double mistake_rate = 0.2;
-    bool   with_rationale = true;
+    double mistake_rate     = 0.2;   // with a prompt that addresses no mistake
+    bool   with_rationale   = true;
+    double addressed_factor = 0.15;  // rate multiplier for a mistake the prompt instructs against
 };
 std::unique_ptr<LlmBackend> world_backend(std::shared_ptr<const World> world, WorldBackendOptions options = {});
 

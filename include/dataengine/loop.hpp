@@ -19,6 +19,7 @@
 //   STATE/round-R/plan.json        the ABS plan;  prompt.json: the prompt version used
 //   STATE/round-R/replies.jsonl    the journal of LLM replies
 //   STATE/round-R/generated.jsonl  accepted samples; rejections.json: counts by reason
+//   STATE/ipo.json, ipo.md, ipo.svg   prompt optimisation (before round 0's generation)
 //   STATE/summary.json, report.md, accuracy.svg
 #pragma once
 #include <cstdint>
@@ -31,6 +32,7 @@
 #include "dataengine/core.hpp"
 #include "dataengine/eval.hpp"
 #include "dataengine/gen.hpp"
+#include "dataengine/ipo.hpp"
 
 namespace dataengine {
 
@@ -45,7 +47,18 @@ struct LoopOptions {
     int         round_steps = 300; // later rounds: continued training
     double      seed_learning_rate  = 1e-3;
     double      round_learning_rate = 5e-4;
-    double      mistake_rate = 0.2;  // the offline generator's share of flawed replies
+    double      mistake_rate = 0.35; // the offline generator's share of flawed replies under a prompt that
+                                     // warns against nothing (IPO's instructions lower it)
+    // IPO (DESIGN §4.5): tune the generation prompt before the first generation, reviewed by the
+    // world's simulated reviewer (or the host's, set_reviewer); its state is STATE/ipo.json.
+    bool        ipo            = true;
+    int         ipo_batch      = 40;
+    int         ipo_rounds     = 6;
+    double      ipo_target     = 0.9;
+    bool        ipo_each_round = false;  // one more short IPO pass (half batch, 2 rounds) before each later generation
+    // Reject generated answers that the world's scene graph contradicts: an oracle that no real
+    // LLM set-up has, off by default (the accepted data's correctness is measured either way).
+    bool        verify_answers = false;
     uint64_t    seed    = 0;       // training order, ABS and generation
     int         threads = 0;       // LibTorch threads; 0: all cores
     int         stage1_steps = 0;  // 0: PretrainOptions' default (tests use fewer)
@@ -65,6 +78,10 @@ struct RoundRecord {
     bool                       generated = false;   // this round generated data (all but the last)
     std::map<std::string, int> added_by_type;       // accepted in this round (trains round + 1)
     std::map<std::string, int> rejected_by_reason;
+    // The accepted samples checked against the world's scene graphs: "correct", "wrong" and
+    // "unknown" (not a world image, or a question the world cannot answer).
+    std::map<std::string, int> verified;
+    std::string                prompt_version;      // of the prompt this round generated with
     bool                       evaluated = false;
 };
 
@@ -83,13 +100,16 @@ public:
     LoopPhase phase() const;  // the next phase; Done when finished
 
     // Runs the next phase. Returns false when the loop was already done. Progress phases are
-    // "pretrain", "train", "evaluate dev", "evaluate test", "embed", "generate".
+    // "pretrain", "train", "evaluate dev", "evaluate test", "embed", "generate", "review".
     bool step_phase(const ProgressCallback & progress = {});
     void step_round(const ProgressCallback & progress = {});  // to the start of the next round
     void run(const ProgressCallback & progress = {});
 
     // The generator: the offline world by default; a host may set its own (before generating).
     void set_backend(std::shared_ptr<LlmBackend> backend);
+    // IPO's reviewer and rewriter: the world's simulated reviewer and offline rewriter by default.
+    void set_reviewer(std::shared_ptr<Reviewer> reviewer);
+    void set_rewriter(std::shared_ptr<LlmBackend> rewriter);
 
     std::vector<RoundRecord> records() const;  // what the state directory holds so far
     // {"rounds": [{"round", "dev", "test", "added_by_type", "rejected_by_reason"}]}, reports in

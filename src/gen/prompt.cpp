@@ -4,6 +4,8 @@
 namespace dataengine {
 
 PromptTemplate PromptTemplate::default_template() {
+    // Deliberately plain, as a first prompt is: it asks for the task and the layout and little
+    // else. IPO (DESIGN §4.5) adds the instructions that reviews show it needs.
     PromptTemplate p;
     p.version = "v0";
     p.text =
@@ -16,8 +18,7 @@ PromptTemplate PromptTemplate::default_template() {
         "Questions of this kind that the model answered wrongly:\n"
         "{examples}\n"
         "\n"
-        "Write one new multiple-choice \"{type}\" question about this image, with four choices of which exactly\n"
-        "one is correct, and a short explanation of the answer. Rules:\n"
+        "Write one new multiple-choice \"{type}\" question about this image, with four choices and an explanation.\n"
         "{rules}\n"
         "\n"
         "Reply in exactly this layout:\n"
@@ -26,9 +27,6 @@ PromptTemplate PromptTemplate::default_template() {
         "Answer: The answer is (<letter>): <explanation>";
     p.rules = {
         "The question must be answerable by looking at the image alone.",
-        "Never mention coordinates, bounding boxes or the description; speak of what is visible.",
-        "The choices must be distinct, and exactly one of them correct.",
-        "Ask what this question type asks, not something else.",
         "If the image cannot support such a question, reply with the single word Skip.",
     };
     return p;

@@ -6,8 +6,6 @@
 namespace dataengine {
 namespace {
 
-enum class Mistake { None, WrongAnswer, AnswerNotInOptions, DuplicateOptions, Coordinates, MissingRationale, Skip, Malformed };
-constexpr int kMistakeKinds = 7;
 
 Scene pool_scene(const World & world, const std::string & image_id) {
     const auto index = pool_scene_index(image_id);
@@ -42,6 +40,8 @@ public:
         if (!world_) throw Error(Status::Invalid, "world backend: no world");
         if (!(options_.mistake_rate >= 0 && options_.mistake_rate <= 1))
             throw Error(Status::Invalid, "world backend: mistake_rate must be in [0, 1]");
+        if (!(options_.addressed_factor >= 0 && options_.addressed_factor <= 1))
+            throw Error(Status::Invalid, "world backend: addressed_factor must be in [0, 1]");
     }
     std::string name() const override { return "world"; }
 
@@ -50,14 +50,20 @@ public:
         Rng rng(request.seed);
         std::optional<Sample> q = make_question(scene, request.type, rng);
         if (!q) return "Skip";  // the image cannot support this type (no glyph, one object, ...)
-        Mistake mistake = Mistake::None;
-        if (rng.uniform() < options_.mistake_rate) mistake = Mistake(1 + rng.below(kMistakeKinds));
+        // One draw decides whether a mistake is due and of which kind; a kind the prompt warns
+        // against survives a second draw only at addressed_factor.
+        std::optional<Mistake> mistake;
+        if (rng.uniform() < options_.mistake_rate) {
+            mistake = all_mistakes()[rng.below(all_mistakes().size())];
+            if (rng.uniform() >= options_.addressed_factor && prompt_addresses(request.prompt, *mistake)) mistake.reset();
+        }
         int letter = q->answer;
         std::string rationale = options_.with_rationale && !q->rationales.empty() ? q->rationales.front() : "";
         const int layout = int(rng.below(3));
-        switch (mistake) {
-            case Mistake::None: break;
-            case Mistake::WrongAnswer: letter = (letter + 1 + int(rng.below(q->options.size() - 1))) % int(q->options.size()); break;
+        switch (mistake.value_or(Mistake::WrongAnswer)) {
+            case Mistake::WrongAnswer:
+                if (mistake) letter = (letter + 1 + int(rng.below(q->options.size() - 1))) % int(q->options.size());
+                break;
             case Mistake::AnswerNotInOptions: letter = int(q->options.size()); break;
             case Mistake::DuplicateOptions: q->options[size_t((letter + 1) % int(q->options.size()))] = q->options[size_t(letter)]; break;
             case Mistake::Coordinates: {
@@ -72,6 +78,21 @@ public:
             case Mistake::MissingRationale: rationale.clear(); break;
             case Mistake::Skip: return "Skip";
             case Mistake::Malformed: return write_reply(*q, letter, rationale, layout, false);
+            case Mistake::OffType: {
+                // A question of another type that this scene supports, as an LLM drifting off task.
+                const auto & types = question_types();
+                for (size_t tries = 0; tries < types.size(); ++tries) {
+                    const std::string & other = types[rng.below(types.size())].name;
+                    if (other == request.type) continue;
+                    if (auto drifted = make_question(scene, other, rng)) {
+                        q = std::move(drifted);
+                        letter = q->answer;
+                        rationale = options_.with_rationale && !q->rationales.empty() ? q->rationales.front() : "";
+                        break;
+                    }
+                }
+                break;
+            }
         }
         return write_reply(*q, letter, rationale, layout, true);
     }

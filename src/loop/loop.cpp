@@ -34,7 +34,9 @@ std::string settings_json(const LoopOptions & o) {
         .key("seed_learning_rate").value(o.seed_learning_rate).key("round_learning_rate").value(o.round_learning_rate)
         .key("mistake_rate").value(o.mistake_rate).key("seed").value(o.seed).key("stage1_steps").value(o.stage1_steps)
         .key("model_dim").value(o.model_dim).key("world_scale_percent").value(o.world_scale_percent)
-        .key("batch_size").value(o.batch_size).end_object();
+        .key("batch_size").value(o.batch_size).key("ipo").value(o.ipo).key("ipo_batch").value(o.ipo_batch)
+        .key("ipo_rounds").value(o.ipo_rounds).key("ipo_target").value(o.ipo_target).key("ipo_each_round").value(o.ipo_each_round)
+        .key("verify_answers").value(o.verify_answers).end_object();
     return w.take();
 }
 
@@ -59,7 +61,8 @@ std::map<std::string, int> count_by_type(const Dataset & data) {
     return out;
 }
 
-std::map<std::string, int> read_counts(const std::string & path) {
+// One table of counts ({"name": n, ...}) under `key` of a round's rejections.json; empty when absent.
+std::map<std::string, int> read_counts(const std::string & path, const char * key) {
     std::map<std::string, int> out;
     if (!file_exists(path)) return out;
     const std::string text = read_file(path);
@@ -67,14 +70,27 @@ std::map<std::string, int> read_counts(const std::string & path) {
     simdjson::padded_string copy;
     json::element root;
     json::object obj, counts;
-    if (json::parse_document(parser, text, false, copy, root) || root.get(obj) || obj["rejected_by_reason"].get(counts))
+    if (json::parse_document(parser, text, false, copy, root) || root.get(obj))
         throw Error(Status::Format, path + ": not a rejection table");
+    if (obj[key].get(counts)) return out;
     for (auto field : counts) {
         int64_t n = 0;
         if (field.value.get(n) != simdjson::SUCCESS) throw Error(Status::Format, path + ": counts must be integers");
         out[std::string(field.key)] = int(n);
     }
     return out;
+}
+
+std::string read_prompt_version(const std::string & path) {
+    const std::string text = read_file(path);
+    simdjson::dom::parser parser;
+    simdjson::padded_string copy;
+    json::element root;
+    json::object obj;
+    std::string version, why;
+    if (json::parse_document(parser, text, false, copy, root) || root.get(obj) || !json::get_string(obj, "version", version, why))
+        throw Error(Status::Format, path + ": not a prompt record (" + why + ")");
+    return version;
 }
 
 // Stage 1 runs inside round 0's training phase (once per world): reported as "pretrain".
@@ -90,6 +106,8 @@ struct Loop::State {
     std::string                  world_dir;
     std::shared_ptr<const World> world;
     std::shared_ptr<LlmBackend>  backend;
+    std::shared_ptr<Reviewer>    reviewer;
+    std::shared_ptr<LlmBackend>  rewriter;
     std::shared_ptr<const Dataset> seed_set, dev, test;
     std::unique_ptr<ImagePool>   pool;
     std::unique_ptr<Model>       model;  // the model of round `model_round`
@@ -271,17 +289,70 @@ struct Loop::State {
         write_file_atomic(path(r, "plan.json"), to_json(plan) + "\n");
     }
 
+    // Accepted samples against the scene graphs: how much of the data is right.
+    std::map<std::string, int> verify(const Dataset & samples) const {
+        std::map<std::string, int> out{{"correct", 0}, {"wrong", 0}, {"unknown", 0}};
+        const AnswerChecker check = world_checker(world);
+        for (const Sample & s : samples.samples()) {
+            const int right = check(s.provenance.query_image, s.type, s);
+            ++out[right == -1 ? "unknown" : right == s.answer ? "correct" : "wrong"];
+        }
+        return out;
+    }
+
+    // The prompt round r generates with: the default, or IPO's best version (IPO runs, or
+    // resumes, before the first generation; optionally a short pass before each later one).
+    PromptTemplate generation_prompt(int r, const ProgressCallback & progress) {
+        PromptTemplate prompt = PromptTemplate::default_template();
+        if (!options.ipo) return prompt;
+        if (!reviewer) reviewer = std::shared_ptr<Reviewer>(world_reviewer(world, 0.05, options.seed));
+        if (!rewriter) rewriter = std::shared_ptr<LlmBackend>(world_rewriter(options.seed));
+        IpoSources sources;
+        for (const QuestionType & t : question_types()) sources.types.push_back(t.name);
+        sources.pool       = &image_pool();
+        sources.examples   = dev.get();
+        sources.generator  = backend.get();
+        sources.rewriter   = rewriter.get();
+        sources.image_fits = [](const std::string & type, const PoolImage & image) { return world_image_supports(type, image); };
+        sources.generator_options.require_rationale = true;
+        sources.generator_options.concurrency       = std::max(1, options.llm_concurrency);
+        IpoOptions io;
+        io.batch_size = options.ipo_batch;
+        io.max_rounds = options.ipo_rounds;
+        io.target     = options.ipo_target;
+        io.seed       = options.seed;
+        auto run = [&](const std::string & file, const IpoOptions & o, const PromptTemplate & start) {
+            PromptOptimizer ipo(file, start, o);
+            if (ipo.run(sources, *reviewer, progress) == IpoStop::None)
+                throw Error(Status::Aborted, "ipo: the reviewer stopped; run the loop again to continue the review");
+            return ipo;
+        };
+        const PromptOptimizer first = run(options.state_dir + "/ipo.json", io, prompt);
+        write_file_atomic(options.state_dir + "/ipo.md", first.report_markdown());
+        write_file_atomic(options.state_dir + "/ipo.svg", first.acceptance_svg());
+        prompt = first.best().prompt;
+        if (options.ipo_each_round && r > 0) {
+            io.batch_size     = std::max(1, options.ipo_batch / 2);
+            io.max_rounds     = 2;
+            io.patience       = 1;
+            io.seed           = options.seed + uint64_t(r);
+            io.version_prefix = "r" + std::to_string(r) + ".v";
+            prompt = run(path(r, "ipo.json"), io, prompt).best().prompt;
+        }
+        return prompt;
+    }
+
     void generate(int r, const ProgressCallback & progress) {
         load_data();
         const GenerationPlan plan = plan_from_json(read_file(path(r, "plan.json")), path(r, "plan.json"));
-        const PromptTemplate prompt = PromptTemplate::default_template();
+        if (!backend) backend = std::shared_ptr<LlmBackend>(world_backend(world, {options.mistake_rate, true}));
+        const PromptTemplate prompt = generation_prompt(r, progress);
         JsonWriter pj;
         pj.begin_object().key("version").value(prompt.version).key("text").value(prompt.text).key("rules").begin_array();
         for (const std::string & rule : prompt.rules) pj.value(rule);
         pj.end_array().end_object();
         write_file_atomic(path(r, "prompt.json"), pj.str() + "\n");
 
-        if (!backend) backend = std::shared_ptr<LlmBackend>(world_backend(world, {options.mistake_rate, true}));
         loop::JournaledBackend journaled(backend, path(r, "replies.jsonl"));
         GeneratorOptions g;
         g.round     = r;
@@ -295,10 +366,13 @@ struct Loop::State {
             for (const Sample & s : earlier.samples()) existing.add(s);
         }
         const GenerationResult result =
-            dataengine::generate(plan, *dev, image_pool(), journaled, prompt, g, world_checker(world), &existing, progress);
+            dataengine::generate(plan, *dev, image_pool(), journaled, prompt, g,
+                                 options.verify_answers ? world_checker(world) : AnswerChecker{}, &existing, progress);
         JsonWriter rj;
-        rj.begin_object().key("rejected_by_reason").begin_object();
+        rj.begin_object().key("prompt_version").value(prompt.version).key("rejected_by_reason").begin_object();
         for (const auto & [reason, n] : result.rejected_by_reason) rj.key(reason).value(n);
+        rj.end_object().key("verified").begin_object();
+        for (const auto & [verdict, n] : verify(result.samples)) rj.key(verdict).value(n);
         rj.end_object().key("accepted_by_type").begin_object();
         for (const auto & [type, n] : result.accepted_by_type) rj.key(type).value(n);
         rj.end_object().key("outcomes").begin_array();
@@ -342,6 +416,8 @@ const LoopOptions & Loop::options() const { return state_->options; }
 int       Loop::round() const { return state_->position().first; }
 LoopPhase Loop::phase() const { return state_->position().second; }
 void      Loop::set_backend(std::shared_ptr<LlmBackend> backend) { state_->backend = std::move(backend); }
+void      Loop::set_reviewer(std::shared_ptr<Reviewer> reviewer) { state_->reviewer = std::move(reviewer); }
+void      Loop::set_rewriter(std::shared_ptr<LlmBackend> rewriter) { state_->rewriter = std::move(rewriter); }
 
 bool Loop::step_phase(const ProgressCallback & progress) {
     State & s = *state_;
@@ -388,7 +464,9 @@ std::vector<RoundRecord> Loop::records() const {
             rec.generated     = true;
             rec.added_by_type = count_by_type(s.generated(r));
         }
-        rec.rejected_by_reason = read_counts(s.path(r, "rejections.json"));
+        rec.rejected_by_reason = read_counts(s.path(r, "rejections.json"), "rejected_by_reason");
+        rec.verified           = read_counts(s.path(r, "rejections.json"), "verified");
+        if (file_exists(s.path(r, "prompt.json"))) rec.prompt_version = read_prompt_version(s.path(r, "prompt.json"));
         if (!rec.evaluated && !rec.generated) break;
         out.push_back(std::move(rec));
     }
@@ -405,7 +483,11 @@ std::string Loop::summary_json() const {
         for (const auto & [type, n] : r.added_by_type) w.key(type).value(n);
         w.end_object().key("rejected_by_reason").begin_object();
         for (const auto & [reason, n] : r.rejected_by_reason) w.key(reason).value(n);
-        w.end_object().end_object();
+        w.end_object().key("verified").begin_object();
+        for (const auto & [verdict, n] : r.verified) w.key(verdict).value(n);
+        w.end_object();
+        if (!r.prompt_version.empty()) w.key("prompt_version").value(r.prompt_version);
+        w.end_object();
     }
     w.end_array().end_object();
     return w.take();

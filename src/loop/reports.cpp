@@ -93,6 +93,18 @@ std::string loop_report_markdown(const std::vector<RoundRecord> & rounds) {
             md += "\n";
         }
     }
+    if (!generating.empty()) {
+        // What the validators let through, checked against the scene graphs afterwards.
+        md += "\n## Accepted data checked against the scene graphs\n\n| round | prompt | accepted | correct | wrong | share correct |\n"
+              "|---:|---|---:|---:|---:|---:|\n";
+        for (const RoundRecord * r : generating) {
+            auto count = [&](const char * k) { return r->verified.count(k) ? r->verified.at(k) : 0; };
+            const int checked = count("correct") + count("wrong");
+            md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r->round, r->prompt_version.empty() ? "-" : r->prompt_version,
+                              checked + count("unknown"), count("correct"), count("wrong"),
+                              checked ? fmt::format("{:.1f} %", 100.0 * count("correct") / checked) : "-");
+        }
+    }
     return md;
 }
 

@@ -72,7 +72,7 @@ TEST_CASE("the world generator writes questions its scene graphs confirm", "[gen
     }
 
     // With mistakes on every reply, the validators catch them all, under several reasons.
-    auto sloppy = world_backend(world, {1.0, true});
+    auto sloppy = world_backend(world, {1.0, true, 1.0});  // addressed_factor 1: mistakes whatever the prompt says
     const GenerationResult bad = generate(plan, none, pool, *sloppy, PromptTemplate::default_template(), o, world_checker(world));
     CHECK(bad.samples.size() == 0);
     for (const char * reason : {"wrong_answer", "answer_not_in_options", "duplicate_options", "coordinates", "missing_rationale",

@@ -26,19 +26,23 @@ int main(int argc, char ** argv) {
     o.rounds       = 2;
     o.budget       = 60;
     o.mistake_rate = 0.3;
+    o.ipo_batch    = 12;   // IPO runs (and is killed and resumed) inside round 0's generation
+    o.ipo_rounds   = 2;
     const std::string kill_phase = argv[3];
     const int         kill_round = std::stoi(argv[4]);
     try {
         dataengine::Loop loop(o);
         while (loop.phase() != dataengine::LoopPhase::Done) {
             const std::string phase = dataengine::loop_phase_name(loop.phase());
-            const bool target = phase == kill_phase && loop.round() == kill_round;
+            // "review": in the generate phase, while IPO's reviewer is at work (round 0).
+            const bool target = (phase == kill_phase || (kill_phase == "review" && phase == "generate")) && loop.round() == kill_round;
             loop.step_phase([&](const dataengine::ProgressEvent & e) {
                 // Mid-phase: past the last training checkpoint, after the dev report, during the
                 // embeddings, or after the replies were journaled.
                 const bool now = (phase == "train" && std::string(e.phase) == "train" && e.done >= 15) || (phase == "evaluate" && std::string(e.phase) != "train" && e.done * 2 >= e.total && e.total > 0) ||
                                  (phase == "plan" && std::string(e.phase) == "embed" && e.done >= 1) ||
-                                 (phase == "generate" && e.done >= 1);
+                                 (kill_phase == "review" && std::string(e.phase) == "review" && e.done >= 3) ||
+                                 (kill_phase == "generate" && std::string(e.phase) == "generate" && e.done >= 1);
                 if (target && now) {
                     std::fprintf(stderr, "loop_kill: SIGKILL in round %d %s (%s %lld/%lld)\n", kill_round, phase.c_str(),
                                  std::string(e.phase).c_str(), static_cast<long long>(e.done), static_cast<long long>(e.total));
