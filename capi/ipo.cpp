@@ -99,7 +99,7 @@ de_status de_ipo_create(const de_ipo_options * options, const de_pool_t * pool, 
         s.rewriter          = handle->rewriter.get();
         s.generator_options = capi::generator_options(generator);
         if (shared_world)
-            s.image_fits = [](const std::string & type, const PoolImage & image) { return world_image_supports(type, image); };
+            s.image_fits = world_question_filter(shared_world);
         handle->impl = std::make_unique<PromptOptimizer>(state, first, io);
         *out = handle.release();
     });

@@ -82,9 +82,7 @@ int run_ipo(int argc, char ** argv) {
     sources.examples   = &dev;
     sources.generator  = generator.get();
     sources.rewriter   = rewriter.get();
-    sources.image_fits = [](const std::string & type, const dataengine::PoolImage & image) {
-        return dataengine::world_image_supports(type, image);
-    };
+    sources.image_fits = dataengine::world_question_filter(world);
     sources.generator_options.require_rationale = true;
 
     dataengine::PromptOptimizer ipo(state + "/ipo.json", dataengine::PromptTemplate::default_template(), o);

@@ -153,6 +153,10 @@ struct WorldBackendOptions {
     double addressed_factor = 0.15;  // rate multiplier for a mistake the prompt instructs against
 };
 std::unique_ptr<LlmBackend> world_backend(std::shared_ptr<const World> world, WorldBackendOptions options = {});
+// The pool images on which the world's generator can ask a `type` question (its question maker
+// tried on the image's scene): the content filter for ABS plans and IPO batches on the world,
+// so that no query is spent on an image that can only get "Skip". Non-world images pass.
+std::function<bool(std::string_view type, const PoolImage & image)> world_question_filter(std::shared_ptr<const World> world);
 
 // ---------------------------------------------------------------------------------------------
 // The generator

@@ -148,7 +148,7 @@ struct IpoSources {
     const Dataset *          examples  = nullptr;  // in-context examples by type (e.g. the dev set)
     LlmBackend *             generator = nullptr;
     LlmBackend *             rewriter  = nullptr;
-    std::function<bool(const std::string & type, const PoolImage & image)> image_fits;  // optional
+    std::function<bool(std::string_view type, const PoolImage & image)> image_fits;  // optional
     GeneratorOptions         generator_options;
 };
 

@@ -49,6 +49,12 @@ public:
         const Scene scene = pool_scene(*world_, request.image_id);
         Rng rng(request.seed);
         std::optional<Sample> q = make_question(scene, request.type, rng);
+        // The question maker picks objects at random and may pick ones that cannot be asked
+        // about unambiguously; an LLM would look again before giving up.
+        for (uint64_t attempt = 1; attempt < 8 && !q; ++attempt) {
+            Rng again = rng.fork(attempt);
+            q = make_question(scene, request.type, again);
+        }
         if (!q) return "Skip";  // the image cannot support this type (no glyph, one object, ...)
         // One draw decides whether a mistake is due and of which kind; a kind the prompt warns
         // against survives a second draw only at addressed_factor.
@@ -103,6 +109,22 @@ private:
 };
 
 }  // namespace
+
+std::function<bool(std::string_view, const PoolImage &)> world_question_filter(std::shared_ptr<const World> world) {
+    if (!world) throw Error(Status::Invalid, "world_question_filter: no world");
+    return [world](std::string_view type, const PoolImage & image) {
+        const auto index = pool_scene_index(image.id);
+        if (!index) return true;
+        if (!world_image_supports(type, image)) return false;  // cheap first: from the boxes alone
+        const Scene scene = world->scene(Split::Pool, *index);
+        const Rng base(stable_hash(image.id));
+        for (uint64_t attempt = 0; attempt < 8; ++attempt) {
+            Rng rng = base.fork(attempt);
+            if (make_question(scene, type, rng)) return true;
+        }
+        return false;
+    };
+}
 
 std::unique_ptr<LlmBackend> world_backend(std::shared_ptr<const World> world, WorldBackendOptions options) {
     return std::make_unique<WorldBackend>(std::move(world), options);

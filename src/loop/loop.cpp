@@ -251,7 +251,7 @@ struct Loop::State {
         abs.seed   = options.seed * 1000 + uint64_t(r);
         PlanContext context;
         if (abs.rule == WeightRule::Gain) context.gains = gains(r, progress);
-        context.image_fits = world_image_supports;
+        context.image_fits = world_question_filter(world);
         for (int k = 0; k < r; ++k) {
             const GenerationPlan earlier = plan_from_json(read_file(path(k, "plan.json")), path(k, "plan.json"));
             for (const PlannedQuery & q : earlier.queries) context.used_images.push_back(q.image_id);
@@ -313,7 +313,7 @@ struct Loop::State {
         sources.examples   = dev.get();
         sources.generator  = backend.get();
         sources.rewriter   = rewriter.get();
-        sources.image_fits = [](const std::string & type, const PoolImage & image) { return world_image_supports(type, image); };
+        sources.image_fits = world_question_filter(world);
         sources.generator_options.require_rationale = true;
         sources.generator_options.concurrency       = std::max(1, options.llm_concurrency);
         IpoOptions io;

@@ -38,7 +38,7 @@ struct Setup {
         sources.examples   = &examples;
         sources.generator  = generator.get();
         sources.rewriter   = rewriter.get();
-        sources.image_fits = [](const std::string & type, const PoolImage & image) { return world_image_supports(type, image); };
+        sources.image_fits = world_question_filter(world);
     }
 };
 
