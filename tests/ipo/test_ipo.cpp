@@ -226,6 +226,21 @@ TEST_CASE("IPO: bad rewriter replies never lose the current best prompt", "[ipo]
     CHECK_THAT(ipo.refused_rewrites()[3], Catch::Contains("timed out"));
     PromptOptimizer reloaded(dir.file("ipo.json"), PromptTemplate::default_template(), o);
     CHECK(reloaded.best().prompt.text == ipo.best().prompt.text);
+
+    // A real external rewriter that hangs is killed at its timeout, and the round goes on.
+    CommandOptions slow;
+    slow.argv            = {"sleep", "10"};
+    slow.timeout_seconds = 0.3;
+    auto hanging = command_backend(slow);
+    s.sources.rewriter = hanging.get();
+    o.max_rounds = 2;
+    o.rewrite_attempts = 1;
+    o.target = 1.0;
+    PromptOptimizer timed(dir.file("timed.json"), PromptTemplate::default_template(), o);
+    CHECK(timed.run_round(s.sources, *reviewer));
+    CHECK(timed.versions().size() == 1);
+    REQUIRE(timed.refused_rewrites().size() == 1);
+    CHECK_THAT(timed.refused_rewrites()[0], Catch::Contains("no reply within"));
 }
 
 TEST_CASE("the world reviewer judges against the scene graph and says why", "[ipo]") {
