@@ -89,7 +89,7 @@ const std::vector<std::string> & required_placeholders();
 PromptTemplate prompt_from_rewrite(std::string_view reply, std::string version);
 
 // The world's offline rewriter (an LlmBackend for the meta-prompt): adds to the current prompt
-// one instruction, in its own words, for each of the (at most 3) most frequent categories of the
+// one instruction, in its own words, for each of the (at most 6) most frequent categories of the
 // feedback that the prompt does not address yet, and returns the whole prompt.
 std::unique_ptr<LlmBackend> world_rewriter(uint64_t seed = 0);
 

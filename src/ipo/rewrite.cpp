@@ -143,7 +143,9 @@ const std::vector<Instruction> & instructions() {
     return all;
 }
 
-constexpr size_t kPerRewrite = 3;
+// An LLM rewriter addresses the complaints it is shown, most frequent first; the cap only bounds
+// what one rewrite adds when the feedback is long.
+constexpr size_t kPerRewrite = 6;
 
 class WorldRewriter final : public LlmBackend {
 public:

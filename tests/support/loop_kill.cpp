@@ -2,6 +2,7 @@
 //   loop_kill STATE WORLD PHASE ROUND    PHASE: train, evaluate, plan, generate, or none (run to the end)
 // The loop's settings are tiny and fixed, so that every run on STATE is the same loop.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 
@@ -28,6 +29,7 @@ int main(int argc, char ** argv) {
     o.mistake_rate = 0.3;
     o.ipo_batch    = 12;   // IPO runs (and is killed and resumed) inside round 0's generation
     o.ipo_rounds   = 2;
+    o.ipo_each_round = std::getenv("DE_IPO_EACH_ROUND") != nullptr;  // a short IPO pass before each later generation
     const std::string kill_phase = argv[3];
     const int         kill_round = std::stoi(argv[4]);
     try {
