@@ -1,5 +1,8 @@
 // The embedded world as the generator LLM: questions from the scene graph, written in free text
 // as an LLM would, with a share of the mistakes real LLMs make; and the world as answer checker.
+#include <mutex>
+#include <unordered_map>
+
 #include "dataengine/gen.hpp"
 #include "dataengine/world.hpp"
 
@@ -112,17 +115,31 @@ private:
 
 std::function<bool(std::string_view, const PoolImage &)> world_question_filter(std::shared_ptr<const World> world) {
     if (!world) throw Error(Status::Invalid, "world_question_filter: no world");
-    return [world](std::string_view type, const PoolImage & image) {
+    // ABS asks about the same (type, image) many times while it searches; remember each answer.
+    struct Memo {
+        std::mutex                            mutex;
+        std::unordered_map<std::string, bool> known;
+    };
+    auto memo = std::make_shared<Memo>();
+    return [world, memo](std::string_view type, const PoolImage & image) {
         const auto index = pool_scene_index(image.id);
         if (!index) return true;
         if (!world_image_supports(type, image)) return false;  // cheap first: from the boxes alone
+        const std::string key = std::string(type) + "\n" + image.id;
+        {
+            std::lock_guard<std::mutex> lock(memo->mutex);
+            if (const auto found = memo->known.find(key); found != memo->known.end()) return found->second;
+        }
         const Scene scene = world->scene(Split::Pool, *index);
         const Rng base(stable_hash(image.id));
-        for (uint64_t attempt = 0; attempt < 8; ++attempt) {
+        bool fits = false;
+        for (uint64_t attempt = 0; attempt < 8 && !fits; ++attempt) {
             Rng rng = base.fork(attempt);
-            if (make_question(scene, type, rng)) return true;
+            fits = make_question(scene, type, rng).has_value();
         }
-        return false;
+        std::lock_guard<std::mutex> lock(memo->mutex);
+        memo->known.emplace(key, fits);
+        return fits;
     };
 }
 
