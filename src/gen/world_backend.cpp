@@ -67,7 +67,10 @@ public:
             if (rng.uniform() >= options_.addressed_factor && prompt_addresses(request.prompt, *mistake)) mistake.reset();
         }
         int letter = q->answer;
-        std::string rationale = options_.with_rationale && !q->rationales.empty() ? q->rationales.front() : "";
+        auto rationale_of = [&](const Sample & question) {
+            return options_.with_rationale && !question.rationales.empty() ? question.rationales.front() : std::string();
+        };
+        std::string rationale = rationale_of(*q);
         const int layout = int(rng.below(3));
         switch (mistake.value_or(Mistake::WrongAnswer)) {
             case Mistake::WrongAnswer:
@@ -96,7 +99,7 @@ public:
                     if (auto drifted = make_question(scene, other, rng)) {
                         q = std::move(drifted);
                         letter = q->answer;
-                        rationale = options_.with_rationale && !q->rationales.empty() ? q->rationales.front() : "";
+                        rationale = rationale_of(*q);
                         break;
                     }
                 }

@@ -222,15 +222,15 @@ bool PromptOptimizer::run_round(const IpoSources & sources, Reviewer & reviewer,
     if (!review(sources, reviewer, progress)) return false;
     ReviewBatch & batch = batches_.back();
     // The version's acceptance: over all its batches (a version re-reviewed after a failed rewrite).
-    for (PromptVersion & v : versions_)
-        if (v.prompt.version == batch.version) {
-            v.acceptance = {};
-            for (const ReviewBatch & b : batches_)
-                if (b.version == batch.version) {
-                    v.acceptance.accepted += b.acceptance().accepted;
-                    v.acceptance.total += b.acceptance().total;
-                }
+    Acceptance total;
+    for (const ReviewBatch & b : batches_)
+        if (b.version == batch.version) {
+            const Acceptance a = b.acceptance();
+            total.accepted += a.accepted;
+            total.total += a.total;
         }
+    for (PromptVersion & v : versions_)
+        if (v.prompt.version == batch.version) v.acceptance = total;
     stopped_ = check_stop();
     if (stopped_ == IpoStop::None) rewrite(sources, batch);
     batch.closed = true;
