@@ -173,6 +173,11 @@ DE_API de_status de_dataset_rationale(const de_dataset_t * dataset, size_t index
 /* Encoded image bytes of a DE_IMAGE_INLINE sample (borrowed, valid until de_dataset_free). */
 DE_API de_status de_dataset_image_bytes(const de_dataset_t * dataset, size_t index, const uint8_t ** out_data,
                                         size_t * out_size);
+/* The sample's image decoded to RGB (width * height * 3 bytes, row-major): writes it when
+ * capacity is large enough (else nothing) and always sets the size; call with out = NULL,
+ * capacity = 0 to ask the size first. DE_ENOTFOUND when the sample has no file or inline image. */
+DE_API de_status de_dataset_image_rgb(const de_dataset_t * dataset, size_t index, uint8_t * out, size_t capacity,
+                                      int32_t * out_width, int32_t * out_height);
 /* The sample as one owned native-JSON object. */
 DE_API de_status de_dataset_sample_json(const de_dataset_t * dataset, size_t index, char ** out_json);
 
@@ -357,6 +362,40 @@ DE_API de_status de_model_embed_image(de_model_t * model, const uint8_t * rgb, i
 /* The same for the image of sample `index` of a dataset (decoded from its file or inline bytes). */
 DE_API de_status de_model_embed_sample(de_model_t * model, const de_dataset_t * data, size_t index, float * out,
                                        size_t capacity, size_t * out_dim);
+
+/* A model the host built and trains in its own framework (PyTorch, Candle, Gorgonia, ...). The
+ * engine evaluates it (de_model_evaluate), embeds pools with it (de_pool_embed) and trains it
+ * (de_model_train) through these callbacks, so ABS, generation and evaluation run around a
+ * model the library did not build. Callbacks run on the thread of the de_* call that needs
+ * them, one at a time; a non-zero return fails that call with DE_EABORTED. */
+typedef struct de_host_model {
+    size_t struct_size;  /* set by de_host_model_init */
+    void * user_data;    /* passed to every callback */
+    /* Required. A log-likelihood (any score, higher = more likely) for each of the option_count
+     * options of sample `index` of `data` (read it with de_dataset_sample / de_dataset_option;
+     * `data` is borrowed for the call). rgb is the sample's decoded image, width * height * 3
+     * bytes (NULL and 0 x 0 when it has none); circular copies of a question share one decode. */
+    int32_t (*score)(const de_dataset_t * data, size_t index, const uint8_t * rgb, int32_t width, int32_t height,
+                     double * out_scores, size_t option_count, void * user_data);
+    /* Continues training on the mix of sources (datasets borrowed for the call). options->progress,
+     * when set, takes ("train", step, steps) reports and returns non-zero to stop. Set
+     * *out_final_loss if known. NULL: de_model_train fails with DE_EUNSUPPORTED. */
+    int32_t (*train)(const de_train_source * sources, size_t count, const de_train_options * options,
+                     double * out_final_loss, void * user_data);
+    /* Writes embedding_dim floats describing an RGB image (the engine L2-normalises them).
+     * NULL: de_pool_embed and de_model_embed_* fail with DE_EUNSUPPORTED. */
+    int32_t (*embed)(const uint8_t * rgb, int32_t width, int32_t height, float * out, size_t dim, void * user_data);
+    size_t embedding_dim;
+    /* Saves the weights under dir. NULL: de_model_save fails with DE_EUNSUPPORTED. */
+    int32_t (*save)(const char * dir, void * user_data);
+    /* Called once by de_model_free (may be NULL), e.g. to release user_data. */
+    void (*release)(void * user_data);
+    /* append new fields here, never insert */
+} de_host_model;
+
+DE_API de_status de_host_model_init(de_host_model * host, size_t struct_size);
+/* Copies *host; de_model_free calls host->release. Works in builds without LibTorch. */
+DE_API de_status de_model_from_host(const de_host_model * host, de_model_t ** out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Image pools (DESIGN §3): unlabeled images with a description each, optionally an embedding.

@@ -5,6 +5,7 @@
 using namespace dataengine;
 using capi::fail;
 using capi::guard;
+using capi::null_argument;
 
 namespace {
 
@@ -180,6 +181,24 @@ de_status de_dataset_image_bytes(const de_dataset_t * dataset, size_t index, con
     *out_data = reinterpret_cast<const uint8_t *>(s->image.value.data());
     *out_size = s->image.value.size();
     return DE_OK;
+}
+
+de_status de_dataset_image_rgb(const de_dataset_t * dataset, size_t index, uint8_t * out, size_t capacity,
+                               int32_t * out_width, int32_t * out_height) {
+    if (out_width) *out_width = 0;
+    if (out_height) *out_height = 0;
+    if (!dataset || !out_width || !out_height || (!out && capacity > 0)) return null_argument("de_dataset_image_rgb");
+    de_status      status;
+    const Sample * s = sample_at(dataset, index, "de_dataset_image_rgb", status);
+    if (!s) return status;
+    if (s->image.kind != ImageKind::File && s->image.kind != ImageKind::Inline)
+        return fail(DE_ENOTFOUND, ("de_dataset_image_rgb: sample '" + s->id + "' has no image file or inline image").c_str());
+    return guard([&] {
+        const Image image = decode_image(dataset->impl->image_bytes(*s), {}, s->id);
+        *out_width  = image.width;
+        *out_height = image.height;
+        if (out && capacity >= image.pixels.size()) std::memcpy(out, image.pixels.data(), image.pixels.size());
+    });
 }
 
 de_status de_dataset_sample_json(const de_dataset_t * dataset, size_t index, char ** out_json) {
