@@ -67,12 +67,27 @@ void use_llm_command(dataengine::Loop & loop, const Args & args) {
     loop.set_backend(std::shared_ptr<dataengine::LlmBackend>(dataengine::command_backend(c)));
 }
 
-// Runs a loop to the end with a progress line naming round and phase.
+// "round R test: attribute 77.3 | ... | overall 58.9": the per-round figures, in the form the
+// host examples (examples/loop_c, examples/hosts/) print them, so their runs can be compared.
+std::string test_figures(const dataengine::RoundRecord & record) {
+    std::string line = fmt::format("round {} test:", record.round);
+    for (const auto & [type, score] : record.test.by_type) line += fmt::format(" {} {:.1f} |", type, 100 * score.accuracy());
+    return line + fmt::format(" overall {:.1f}", 100 * record.test.overall.accuracy());
+}
+
+// Runs a loop to the end with a progress line naming round and phase, and each round's test
+// figures on stdout as soon as they are known.
 void run_loop(dataengine::Loop & loop, const std::string & label) {
     while (loop.phase() != dataengine::LoopPhase::Done) {
-        const std::string where = fmt::format("{}round {} {}", label, loop.round(), dataengine::loop_phase_name(loop.phase()));
+        const int  round     = loop.round();
+        const bool evaluates = loop.phase() == dataengine::LoopPhase::Evaluate;
+        const std::string where = fmt::format("{}round {} {}", label, round, dataengine::loop_phase_name(loop.phase()));
         loop.step_phase(ProgressLine(where));
         std::fprintf(stderr, "%s: done\n", where.c_str());
+        if (!evaluates) continue;
+        for (const auto & record : loop.records())
+            if (record.round == round && record.evaluated) std::printf("%s%s\n", label.c_str(), test_figures(record).c_str());
+        std::fflush(stdout);
     }
 }
 
