@@ -5,7 +5,8 @@ set -eu
 
 packages="cmake ninja-build g++ gcc pkg-config git
   libtorch-dev libopenblas0-openmp
-  libsimdjson-dev libfmt-dev libeigen3-dev libstb-dev catch2 tmux"
+  libsimdjson-dev libfmt-dev libeigen3-dev libstb-dev catch2 tmux
+  python3 cargo golang-go"
 
 missing=""
 for p in $packages; do

@@ -1,0 +1,3 @@
+module dataengine.example/hosts
+
+go 1.19
