@@ -42,15 +42,44 @@
     } while (0)
 
 int main(void) {
-    CHECK_OPTIONS(de_dataset_options, de_dataset_options_init, progress_user_data, o->strict == 1 && o->verify_images == 1);
-    CHECK_OPTIONS(de_evaluator_options, de_evaluator_options_init, benchmark, o->circular == 0);
-    CHECK_OPTIONS(de_world_options, de_world_options_init, seed_counts, o->image_size == 64 && o->per_type >= 300 && o->circular == 1);
-    CHECK_OPTIONS(de_model_options, de_model_options_init, seed, o->image_size == 64 && o->dim > 0 && o->heads > 0);
-    CHECK_OPTIONS(de_train_options, de_train_options_init, progress_user_data, o->steps > 0 && o->batch_size > 0 && o->learning_rate > 0);
-    CHECK_OPTIONS(de_abs_options, de_abs_options_init, used_count, o->budget == 1000 && o->top_k == 1000 && o->explore_every == 2);
-    CHECK_OPTIONS(de_gen_options, de_gen_options_init, id_prefix, o->backend == DE_BACKEND_WORLD && o->timeout_seconds == 60 && o->retries == 2);
-    CHECK_OPTIONS(de_ipo_options, de_ipo_options_init, miss_rate, o->batch_size == 40 && o->target == 0.9 && o->max_rounds == 6);
-    CHECK_OPTIONS(de_loop_options, de_loop_options_init, verify_answers, o->rounds == 3 && o->budget == 1200 && o->ipo == 1);
+    /* Every documented default, field by field: a default the header promises and the library
+     * stops filling is caught here. */
+    CHECK_OPTIONS(de_dataset_options, de_dataset_options_init, progress_user_data,
+                  o->strict == 1 && o->image_root == NULL && o->keep_none_literal == 0 && o->verify_images == 1 &&
+                      o->max_image_bytes == 64 * 1024 * 1024 && o->max_image_pixels == 40000000 && o->progress == NULL &&
+                      o->progress_user_data == NULL);
+    CHECK_OPTIONS(de_evaluator_options, de_evaluator_options_init, benchmark, o->circular == 0 && o->benchmark == NULL);
+    CHECK_OPTIONS(de_world_options, de_world_options_init, seed_counts,
+                  o->seed == 0 && o->image_size == 64 && o->per_type == 300 && o->pool_images == 5000 &&
+                      o->caption_images == 20000 && o->circular == 1 && o->seed_counts == NULL);
+    CHECK_OPTIONS(de_model_options, de_model_options_init, seed,
+                  o->image_size == 64 && o->dim == 128 && o->heads == 4 && o->encoder_layers == 2 && o->decoder_layers == 2 &&
+                      o->seed == 0);
+    CHECK_OPTIONS(de_train_options, de_train_options_init, progress_user_data,
+                  o->steps == 300 && o->batch_size == 64 && o->learning_rate == 1e-3 && o->weight_decay == 0.01 &&
+                      o->warmup_steps == 30 && o->grad_clip == 1.0 && o->seed == 0 && o->threads == 0 && o->with_rationale == 0 &&
+                      o->progress == NULL && o->progress_user_data == NULL);
+    CHECK_OPTIONS(de_abs_options, de_abs_options_init, used_count,
+                  o->preset == NULL && o->budget == 1000 && o->seed == 0 && o->examples_per_query == 2 &&
+                      o->duplicate_similarity == 0.9 && o->top_k == 1000 && o->explore_every == 2 && o->max_objects == 0 &&
+                      o->gains_json == NULL && o->example_ids == NULL && o->example_count == 0 && o->used_count == 0);
+    CHECK_OPTIONS(de_gen_options, de_gen_options_init, id_prefix,
+                  o->backend == DE_BACKEND_WORLD && o->llm == NULL && o->command == NULL && o->timeout_seconds == 60 &&
+                      o->world == NULL && o->mistake_rate == 0.2 && o->concurrency == 1 && o->retries == 2 &&
+                      o->backoff_seconds == 0.5 && o->require_rationale == 0 && o->round == -1 && o->seed == 0 &&
+                      o->id_prefix == NULL);
+    CHECK_OPTIONS(de_ipo_options, de_ipo_options_init, miss_rate,
+                  o->state_path == NULL && o->prompt_text == NULL && o->batch_size == 40 && o->target == 0.9 &&
+                      o->max_rounds == 6 && o->patience == 2 && o->rewrite_attempts == 3 && o->seed == 0 && o->types == NULL &&
+                      o->miss_rate == 0.05);
+    CHECK_OPTIONS(de_loop_options, de_loop_options_init, verify_answers,
+                  o->state_dir == NULL && o->world_dir == NULL && o->world_seed == 0 && o->strategy == NULL && o->rounds == 3 &&
+                      o->budget == 1200 && o->seed_steps == 600 && o->round_steps == 300 && o->seed == 0 && o->threads == 0 &&
+                      o->mistake_rate == 0.35 && o->stage1_steps == 0 && o->model_dim == 0 && o->world_scale_percent == 100 &&
+                      o->ipo == 1 && o->ipo_batch == 40 && o->ipo_rounds == 6 && o->verify_answers == 0);
+    CHECK_OPTIONS(de_host_model, de_host_model_init, release,
+                  o->user_data == NULL && o->score == NULL && o->train == NULL && o->embed == NULL && o->embedding_dim == 0 &&
+                      o->save == NULL && o->release == NULL);
 
     /* A host built against an older header: its world options end before seed_counts and its
      * IPO options before miss_rate; creation uses the defaults for what they lack. */

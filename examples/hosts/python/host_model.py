@@ -11,7 +11,10 @@ host trains it on the result — printing each round's test figures.
 import ctypes
 import sys
 
-import dataengine as de
+try:
+    import dataengine as de
+except Exception as e:  # no library, or one of another ABI: say so in one line
+    sys.exit(f"host_model.py: {e}")
 
 SIDE = 8
 

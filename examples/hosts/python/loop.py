@@ -12,7 +12,10 @@ for the same settings and seed, as `dataengine loop`. Killed, it resumes on the 
 import argparse
 import sys
 
-import dataengine as de
+try:
+    import dataengine as de
+except Exception as e:  # no library, or one of another ABI: say so in one line
+    sys.exit(f"loop.py: {e}")
 
 
 def main():
