@@ -1,10 +1,10 @@
 //! The hand-written declarations of `src/sys.rs` match the header: each is turned back into C
 //! and looked up among the header's own declarations (capi/abi/declarations.txt, which the
 //! project's abi.as_committed test keeps equal to capi/dataengine.h).
-use dataengine::sys;
+use dataengine_sys as sys;
 
 fn declarations() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../capi/abi/declarations.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../capi/abi/declarations.txt");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {}", path, e));
     text.lines().map(str::to_string).collect()
 }

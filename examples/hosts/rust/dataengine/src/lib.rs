@@ -4,7 +4,7 @@
 //! library's message (read on the same thread, right after the call); callbacks are closures,
 //! and a panic inside one is caught at the boundary, turned into "stop" for the library, and
 //! reported as an `Error` by the call that ran it. Call [`check_abi`] once at start.
-pub mod sys;
+pub use dataengine_sys as sys;
 
 use std::ffi::{CStr, CString};
 use std::fmt;
