@@ -5,6 +5,10 @@ DataEngineError with the library's own message, read in the same thread right af
 Python callbacks never let an exception cross into C: it is kept, the callback returns
 non-zero (the call fails with DE_EABORTED), and the exception is raised again in Python.
 
+Progress callbacks are progress(phase, done, total) and return a true value to stop (so a
+function that only prints, returning None, lets the work go on); a host model's train gets
+progress(done, total), true when the engine asks it to stop.
+
 The library is found through $DATAENGINE_LIB, else the build tree next to this file, else the
 system's linker path. ABI_VERSION must equal the loaded library's de_abi_version().
 """
