@@ -115,16 +115,9 @@ de_status de_pool_set_embedding(de_pool_t * pool, size_t index, const float * em
 de_status de_pool_embed(de_pool_t * pool, de_model_t * model, de_progress_fn progress, void * user_data) {
     if (!pool || !model) return null_argument("de_pool_embed");
     return guard([&] {
-        ProgressReporter reporter(capi::wrap_progress(progress, user_data), "embed", int64_t(pool->impl.size()));
-        for (size_t begin = 0; begin < pool->impl.size(); begin += 256) {
-            const size_t end = std::min(pool->impl.size(), begin + 256);
-            std::vector<Image> images;
-            for (size_t i = begin; i < end; ++i)
-                images.push_back(load_image(resolve_image_path(pool->impl.image_root(), pool->impl[i].image.value)));
-            auto vectors = model->impl->embed_images(images);
-            for (size_t i = begin; i < end; ++i) pool->impl.set_embedding(i, std::move(vectors[i - begin]));
-            reporter.update(int64_t(end));
-        }
+        ImagePool embedded = pool->impl;  // a failure (or a stop) leaves the pool as it was
+        embed_pool(*model->impl, embedded, capi::wrap_progress(progress, user_data));
+        pool->impl = std::move(embedded);
     });
 }
 

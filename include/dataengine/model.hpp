@@ -119,6 +119,11 @@ public:
     virtual void save(const std::string & dir) const = 0;
 };
 
+// Sets every pool image's embedding from model.embed_images, decoding the files under the
+// pool's root `batch` images at a time (progress phase "embed"). On an error the pool may hold
+// a mix of old and new embeddings: embed a copy when that matters.
+void embed_pool(Model & model, ImagePool & pool, const ProgressCallback & progress = {}, size_t batch = 256);
+
 // The built-in MLLM's shape. Defaults fit the embedded world on a laptop CPU.
 struct ModelConfig {
     int image_size     = 64;

@@ -258,22 +258,8 @@ struct Loop::State {
         }
         // Embeddings of the pool and of the bad cases' images, from this round's model.
         Model & m = model_of(r);
-        ImagePool & p = image_pool();
-        std::vector<Image> images;
-        ProgressReporter reporter(progress, "embed", int64_t(p.size()));
-        ImagePool embedded(world_dir);
-        for (size_t begin = 0; begin < p.size(); begin += 256) {
-            images.clear();
-            const size_t end = std::min(p.size(), begin + 256);
-            for (size_t i = begin; i < end; ++i) images.push_back(load_image(resolve_image_path(world_dir, p[i].image.value)));
-            const auto vectors = m.embed_images(images);
-            for (size_t i = begin; i < end; ++i) {
-                PoolImage copy = p[i];
-                copy.embedding = vectors[i - begin];
-                embedded.add(std::move(copy));
-            }
-            reporter.update(int64_t(end));
-        }
+        ImagePool embedded = image_pool();  // replaced only when every image has its new vector
+        embed_pool(m, embedded, progress);
         *pool = std::move(embedded);
         std::map<std::string, std::vector<float>> by_image;
         for (const auto & [type, ids] : dev_report.bad_cases)
