@@ -64,9 +64,11 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
     const std::vector<float> center = abs::embedding_center(pool);
     const auto bad = abs::distinct_bad_cases(report, benchmark, context, options_, center);
     const std::vector<bool> usable = usable_rows(pool, context, options_);
-    std::vector<size_t> free_rows;
-    for (size_t r = 0; r < pool.size(); ++r)
+    std::vector<size_t> free_rows, earlier_rows;  // earlier: asked about in earlier rounds, within the filter
+    for (size_t r = 0; r < pool.size(); ++r) {
         if (usable[r]) free_rows.push_back(r);
+        else if (options_.max_objects == 0 || int(pool[r].objects.size()) <= options_.max_objects) earlier_rows.push_back(r);
+    }
 
     AbsOptions options = options_;
     if (size_t(options.budget) > free_rows.size()) {
@@ -130,6 +132,15 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
             if (!taken[r] && fits(type, r)) return r;
         }
         for (const size_t r : free_rows)  // few fitting images left: scan
+            if (!taken[r] && fits(type, r)) return r;
+        // No fresh image can carry the type (the pool ran out of them over the rounds): ask again
+        // about an earlier round's image that can — another question about it is still new data —
+        // rather than plan a query that can only come back "Skip".
+        for (int attempt = 0; attempt < 64 && !earlier_rows.empty(); ++attempt) {
+            const size_t r = earlier_rows[rng.below(earlier_rows.size())];
+            if (!taken[r] && fits(type, r)) return r;
+        }
+        for (const size_t r : earlier_rows)
             if (!taken[r] && fits(type, r)) return r;
         for (const size_t r : free_rows)  // none fits: any free image
             if (!taken[r]) return r;

@@ -235,6 +235,25 @@ TEST_CASE("plans: content filter, images of earlier rounds, small pools, no embe
         if (q.type == "a") CHECK(index_of(q.image_id) % 2 == 0);
         if (q.type == "c") CHECK(index_of(q.image_id) >= 100);
     }
+
+    // No fresh image can carry type a (only images 0..29, all asked about in earlier rounds, can):
+    // the plan asks again about those (within the content filter) before it plans queries that
+    // could only come back "Skip", and only when it runs out of them does it take unfit ones.
+    context.image_fits = [](std::string_view type, const PoolImage & image) { return type != "a" || index_of(image.id) < 30; };
+    const GenerationPlan reused = AbsSampler(o).plan(s.report, *s.bench, pool, context);
+    CHECK(reused.queries.size() == 40);
+    int a_queries = 0, a_earlier = 0;
+    std::set<std::string> images;
+    for (const PlannedQuery & q : reused.queries) {
+        CHECK(images.insert(q.image_id).second);  // still one query per image
+        CHECK(index_of(q.image_id) % 12 <= 3);    // and the content filter holds
+        if (q.type != "a") continue;
+        ++a_queries;
+        a_earlier += index_of(q.image_id) < 30;
+    }
+    const int earlier_fitting = 12;  // 0..29 with k % 12 <= 3
+    CHECK(a_queries > 0);
+    CHECK(a_earlier == std::min(a_queries, earlier_fitting));
     context.image_fits = nullptr;
 
     // The budget is capped by the usable pool.
