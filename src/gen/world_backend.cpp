@@ -37,6 +37,18 @@ std::string write_reply(const Sample & q, int letter, const std::string & ration
     return out;
 }
 
+// The image's own question of a type: the first of 8 draws along a stream seeded by the image
+// id. world_question_filter asks whether it exists; the backend falls back on it, so an image
+// the filter lets through never comes back as a legitimate "Skip".
+std::optional<Sample> image_question(const Scene & scene, std::string_view type, const std::string & image_id) {
+    const Rng base(stable_hash(image_id));
+    for (uint64_t attempt = 0; attempt < 8; ++attempt) {
+        Rng rng = base.fork(attempt);
+        if (auto q = make_question(scene, type, rng)) return q;
+    }
+    return std::nullopt;
+}
+
 class WorldBackend final : public LlmBackend {
 public:
     WorldBackend(std::shared_ptr<const World> world, WorldBackendOptions options) : world_(std::move(world)), options_(options) {
@@ -58,6 +70,7 @@ public:
             Rng again = rng.fork(attempt);
             q = make_question(scene, request.type, again);
         }
+        if (!q) q = image_question(scene, request.type, request.image_id);
         if (!q) return "Skip";  // the image cannot support this type (no glyph, one object, ...)
         // One draw decides whether a mistake is due and of which kind; a kind the prompt warns
         // against survives a second draw only at addressed_factor.
@@ -133,13 +146,7 @@ std::function<bool(std::string_view, const PoolImage &)> world_question_filter(s
             std::lock_guard<std::mutex> lock(memo->mutex);
             if (const auto found = memo->known.find(key); found != memo->known.end()) return found->second;
         }
-        const Scene scene = world->scene(Split::Pool, *index);
-        const Rng base(stable_hash(image.id));
-        bool fits = false;
-        for (uint64_t attempt = 0; attempt < 8 && !fits; ++attempt) {
-            Rng rng = base.fork(attempt);
-            fits = make_question(scene, type, rng).has_value();
-        }
+        const bool fits = image_question(world->scene(Split::Pool, *index), type, image.id).has_value();
         std::lock_guard<std::mutex> lock(memo->mutex);
         memo->known.emplace(key, fits);
         return fits;

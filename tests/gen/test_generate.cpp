@@ -45,6 +45,33 @@ const char * kReply = "Question: What colour is the circle?\nChoices: (A) red (B
 
 }  // namespace
 
+TEST_CASE("an image the world's question filter lets through is never skipped by the world generator", "[gen]") {
+    const auto      world  = small_world();
+    const ImagePool pool   = world->pool();
+    const auto      fits   = world_question_filter(world);
+    auto            backend = world_backend(world, {0.0, true});
+    int asked = 0, refused = 0, skipped = 0;
+    for (const auto & type : question_types())
+        for (size_t i = 0; i < pool.size(); ++i) {
+            if (!fits(type.name, pool[i])) {
+                ++refused;
+                continue;
+            }
+            for (uint64_t seed : {1u, 2u, 3u}) {
+                GenerationRequest request;
+                request.type     = type.name;
+                request.image_id = pool[i].id;
+                request.seed     = seed * 1000 + i;
+                ++asked;
+                skipped += trim(backend->complete(request)) == "Skip";
+            }
+        }
+    INFO(asked << " requests, " << refused << " (type, image) pairs refused by the filter");
+    CHECK(asked > 300);
+    CHECK(refused > 0);  // some images cannot carry some types (no glyph, one object, ...)
+    CHECK(skipped == 0);
+}
+
 TEST_CASE("the world generator writes questions its scene graphs confirm", "[gen]") {
     const auto      world = small_world();
     const ImagePool pool  = world->pool();
