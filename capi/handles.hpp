@@ -74,6 +74,8 @@ std::unique_ptr<LlmBackend> callback_backend(de_llm_fn llm, void * user_data);
 std::string                 check_backend_options(const de_gen_options * options, const char * function);
 std::unique_ptr<LlmBackend> generator_backend(const de_gen_options * options, const std::shared_ptr<const World> & world);
 GeneratorOptions            generator_options(const de_gen_options * options);
+// TrainOptions written into a de_train_options, field by field up to its struct_size (capi/model.cpp).
+void                        write_train_options(const TrainOptions & t, de_train_options * o);
 // The host's C reviewer callback as a Reviewer (capi/ipo.cpp).
 std::unique_ptr<Reviewer>   callback_reviewer(de_review_fn reviewer, void * user_data);
 }  // namespace dataengine::capi

@@ -83,15 +83,7 @@ public:
         }
         de_train_options o;
         de_train_options_init(&o, sizeof o);
-        o.steps          = options.steps;
-        o.batch_size     = options.batch_size;
-        o.learning_rate  = options.learning_rate;
-        o.weight_decay   = options.weight_decay;
-        o.warmup_steps   = options.warmup_steps;
-        o.grad_clip      = options.grad_clip;
-        o.seed           = options.seed;
-        o.threads        = options.threads;
-        o.with_rationale = options.with_rationale ? 1 : 0;
+        capi::write_train_options(options, &o);
         if (progress) {
             o.progress           = forward_progress;
             o.progress_user_data = const_cast<ProgressCallback *>(&progress);

@@ -23,6 +23,24 @@ TrainOptions train_options(const de_train_options * o) {
     return t;
 }
 
+}  // namespace
+
+// The inverse of train_options(): the defaults of de_train_options_init, and what a host
+// model's train callback receives.
+void capi::write_train_options(const TrainOptions & t, de_train_options * o) {
+    if (DE_HAS_FIELD(o, steps)) o->steps = t.steps;
+    if (DE_HAS_FIELD(o, batch_size)) o->batch_size = t.batch_size;
+    if (DE_HAS_FIELD(o, learning_rate)) o->learning_rate = t.learning_rate;
+    if (DE_HAS_FIELD(o, weight_decay)) o->weight_decay = t.weight_decay;
+    if (DE_HAS_FIELD(o, warmup_steps)) o->warmup_steps = t.warmup_steps;
+    if (DE_HAS_FIELD(o, grad_clip)) o->grad_clip = t.grad_clip;
+    if (DE_HAS_FIELD(o, seed)) o->seed = t.seed;
+    if (DE_HAS_FIELD(o, threads)) o->threads = t.threads;
+    if (DE_HAS_FIELD(o, with_rationale)) o->with_rationale = t.with_rationale ? 1 : 0;
+}
+
+namespace {
+
 ProgressCallback train_progress(const de_train_options * o) {
     return DE_HAS_FIELD(o, progress_user_data) ? capi::wrap_progress(o->progress, o->progress_user_data) : ProgressCallback{};
 }
@@ -46,13 +64,7 @@ de_status de_model_options_init(de_model_options * options, size_t struct_size) 
 de_status de_train_options_init(de_train_options * options, size_t struct_size) {
     const de_status status = capi::init_options(options, struct_size, "de_train_options_init");
     if (status != DE_OK) return status;
-    const TrainOptions d;
-    if (DE_HAS_FIELD(options, steps)) options->steps = d.steps;
-    if (DE_HAS_FIELD(options, batch_size)) options->batch_size = d.batch_size;
-    if (DE_HAS_FIELD(options, learning_rate)) options->learning_rate = d.learning_rate;
-    if (DE_HAS_FIELD(options, weight_decay)) options->weight_decay = d.weight_decay;
-    if (DE_HAS_FIELD(options, warmup_steps)) options->warmup_steps = d.warmup_steps;
-    if (DE_HAS_FIELD(options, grad_clip)) options->grad_clip = d.grad_clip;
+    capi::write_train_options(TrainOptions{}, options);
     return DE_OK;
 }
 

@@ -213,6 +213,17 @@ def _progress(callbacks, fn):
     return wrapped
 
 
+def _with_progress(call, progress, what, model=None):
+    """Runs call(c_progress_fn) with `progress` as the C callback; what a Python callback raised
+    (the progress one, or `model`'s host callbacks) is raised before the library's own error."""
+    callbacks = _Callbacks()
+    status = call(_progress(callbacks, progress))
+    callbacks.reraise()
+    if model is not None:
+        model._call(status, what)
+    _check(status, what)
+
+
 class _Handle:
     _free = None
 
@@ -315,10 +326,8 @@ class World(_Handle):
         super().__init__(out)
 
     def write(self, directory, progress=None):
-        callbacks = _Callbacks()
-        status = _lib.de_world_write(self.handle, _text(directory), _progress(callbacks, progress), None)
-        callbacks.reraise()
-        _check(status, f"writing the world to {directory}")
+        _with_progress(lambda fn: _lib.de_world_write(self.handle, _text(directory), fn, None), progress,
+                       f"writing the world to {directory}")
 
     def pool(self, directory):
         out = c_void_p()
@@ -471,10 +480,8 @@ class Pool(_Handle):
     _free = "de_pool_free"
 
     def embed(self, model, progress=None):
-        callbacks = _Callbacks()
-        status = _lib.de_pool_embed(self.handle, model.handle, _progress(callbacks, progress), None)
-        callbacks.reraise()
-        model._call(status, "de_pool_embed")
+        _with_progress(lambda fn: _lib.de_pool_embed(self.handle, model.handle, fn, None), progress, "de_pool_embed",
+                       model)
 
 
 class Plan(_Handle):
@@ -502,12 +509,9 @@ class Generation(_Handle):
 
     @classmethod
     def run(cls, plan, benchmark, pool, options, progress=None):
-        callbacks = _Callbacks()
         out = c_void_p()
-        status = _lib.de_generate(plan.handle, benchmark.handle, pool.handle, None, byref(options),
-                                  _progress(callbacks, progress), None, byref(out))
-        callbacks.reraise()
-        _check(status, "de_generate")
+        _with_progress(lambda fn: _lib.de_generate(plan.handle, benchmark.handle, pool.handle, None, byref(options), fn,
+                                                   None, byref(out)), progress, "de_generate")
         return cls(out)
 
     def samples(self):
@@ -530,11 +534,9 @@ class Loop(_Handle):
         return round_number.value, phase.value
 
     def step_phase(self, progress=None):
-        callbacks = _Callbacks()
         ran = c_int32()
-        status = _lib.de_loop_step_phase(self.handle, _progress(callbacks, progress), None, byref(ran))
-        callbacks.reraise()
-        _check(status, "de_loop_step_phase")
+        _with_progress(lambda fn: _lib.de_loop_step_phase(self.handle, fn, None, byref(ran)), progress,
+                       "de_loop_step_phase")
         return ran.value != 0
 
     def report(self, round_number, which=1):
