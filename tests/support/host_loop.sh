@@ -20,7 +20,8 @@ figures() {
 
 case $mode in
 reference)
-    rm -rf "$work"
+    # Only its own paths: the host builds and worlds share WORK and may be running meanwhile.
+    rm -rf "$work/reference" "$work/world" "$work/reference.out" "$work/reference.txt"
     mkdir -p "$work"
     # shellcheck disable=SC2086
     "$1" loop --state "$work/reference" --world "$work/world" $settings >"$work/reference.out"
