@@ -307,6 +307,11 @@ typedef struct de_model_options {
     int32_t  encoder_layers;  /* default 2 */
     int32_t  decoder_layers;  /* default 2 */
     uint64_t seed;            /* weight initialisation, default 0 */
+    int32_t  image_tokens_side; /* the encoder's token grid is side x side, default 8; image_size must be
+                                   it times a power of two */
+    int32_t  prefix_side;     /* image tokens the decoder sees, side x side, default 8; divides
+                                 image_tokens_side (a smaller prefix concatenates neighbouring tokens) */
+    int32_t  max_text_tokens; /* longest text the decoder reads, default 64 */
     /* append new fields here, never insert */
 } de_model_options;
 

@@ -58,6 +58,10 @@ de_status de_model_options_init(de_model_options * options, size_t struct_size) 
     if (DE_HAS_FIELD(options, heads)) options->heads = d.heads;
     if (DE_HAS_FIELD(options, encoder_layers)) options->encoder_layers = d.encoder_layers;
     if (DE_HAS_FIELD(options, decoder_layers)) options->decoder_layers = d.decoder_layers;
+    if (DE_HAS_FIELD(options, seed)) options->seed = d.seed;
+    if (DE_HAS_FIELD(options, image_tokens_side)) options->image_tokens_side = d.image_tokens_side;
+    if (DE_HAS_FIELD(options, prefix_side)) options->prefix_side = d.prefix_side;
+    if (DE_HAS_FIELD(options, max_text_tokens)) options->max_text_tokens = d.max_text_tokens;
     return DE_OK;
 }
 
@@ -79,6 +83,9 @@ de_status de_model_create_for_world(const char * world_dir, const de_model_optio
     if (DE_HAS_FIELD(options, encoder_layers)) c.encoder_layers = options->encoder_layers;
     if (DE_HAS_FIELD(options, decoder_layers)) c.decoder_layers = options->decoder_layers;
     if (DE_HAS_FIELD(options, seed)) c.seed = options->seed;
+    if (DE_HAS_FIELD(options, image_tokens_side)) c.image_tokens_side = options->image_tokens_side;
+    if (DE_HAS_FIELD(options, prefix_side)) c.prefix_side = options->prefix_side;
+    if (DE_HAS_FIELD(options, max_text_tokens)) c.max_text_tokens = options->max_text_tokens;
     return guard([&] { *out = new de_model{create_builtin_model(c, world_tokenizer(world_dir))}; });
 }
 

@@ -131,8 +131,9 @@ struct ModelConfig {
     int heads          = 4;
     int encoder_layers = 2;
     int decoder_layers = 2;
-    int image_tokens_side = 8;  // the encoder's token grid (64 tokens)
-    int prefix_side    = 4;     // image tokens given to the decoder after pooling (16)
+    int image_tokens_side = 8;  // the encoder's token grid (64 tokens); image_size over a power of two
+    int prefix_side    = 8;     // image tokens given to the decoder after merging r x r (64: none;
+                                // 16 lost identity 47 -> 64 % and overall 60 -> 64 % on the world)
     int max_text_tokens = 64;
     uint64_t seed      = 0;     // weight initialisation
 };

@@ -64,12 +64,16 @@ ModelConfig config_from_json(std::string_view text, const std::string & source) 
     return config;
 }
 
+bool power_of_two(int n) { return n > 0 && (n & (n - 1)) == 0; }
+
 void check_config(const ModelConfig & c) {
+    // The stem halves the image until it reaches the token grid, so the ratio is a power of two.
     if (c.image_size < 16 || c.dim < 16 || c.heads < 1 || c.dim % c.heads != 0 || c.encoder_layers < 0 ||
         c.decoder_layers < 1 || c.image_tokens_side < 1 || c.image_size % c.image_tokens_side != 0 ||
+        !power_of_two(c.image_size / c.image_tokens_side) ||
         c.dim % 4 != 0 || c.prefix_side < 1 || c.image_tokens_side % c.prefix_side != 0 || c.max_text_tokens < 8)
         throw Error(Status::Invalid, "model config: sizes must be positive, dim divisible by heads and by 4, the token "
-                                     "grid must divide the image and the prefix side must divide the token grid");
+                                     "grid must be the image size over a power of two and the prefix side must divide the token grid");
 }
 
 class BuiltinModel final : public Model {

@@ -77,10 +77,19 @@ int main(void) {
     mo.heads = 2;
     mo.encoder_layers = 1;
     mo.decoder_layers = 1;
+    mo.image_tokens_side = 4; /* a 4 x 4 token grid, merged 2 x 2 into a 2 x 2 prefix */
+    mo.prefix_side = 2;
     CHECK(de_model_create_for_world(dir, &mo, &model) == DE_OK);
-    mo.heads = 3; /* 32 is not divisible by 3 */
     {
         de_model_t * bad = NULL;
+        mo.prefix_side = 3; /* does not divide the token grid */
+        CHECK(de_model_create_for_world(dir, &mo, &bad) == DE_EINVALID && bad == NULL);
+        CHECK(strstr(de_last_error(), "prefix") != NULL);
+        mo.prefix_side = 2;
+        mo.image_tokens_side = 6; /* the image is not 6 times a power of two */
+        CHECK(de_model_create_for_world(dir, &mo, &bad) == DE_EINVALID && bad == NULL);
+        mo.image_tokens_side = 4;
+        mo.heads = 3; /* 32 is not divisible by 3 */
         CHECK(de_model_create_for_world(dir, &mo, &bad) == DE_EINVALID && bad == NULL);
         CHECK(de_model_create_for_world("/nonexistent/world", NULL, &bad) == DE_ENOTFOUND);
     }
@@ -152,6 +161,20 @@ int main(void) {
         /* Save and load: the same scores. */
         snprintf(path, sizeof path, "%s/model", dir);
         CHECK(de_model_save(model, path) == DE_OK);
+        {
+            /* The shape given at creation is the shape saved. */
+            char   config[1024] = {0};
+            FILE * f;
+            snprintf(path, sizeof path, "%s/model/model.json", dir);
+            f = fopen(path, "rb");
+            CHECK(f != NULL);
+            if (f) {
+                CHECK(fread(config, 1, sizeof config - 1, f) > 0);
+                fclose(f);
+            }
+            CHECK(strstr(config, "\"image_tokens_side\":4") != NULL && strstr(config, "\"prefix_side\":2") != NULL);
+            snprintf(path, sizeof path, "%s/model", dir);
+        }
         {
             de_model_t * loaded = NULL;
             double       again[8];
