@@ -18,6 +18,9 @@ void set_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : h
 // Scores count the option's text only: "The answer is (X)" is skipped, the letter included. With
 // the letter counted, a model that cannot yet see a fact falls back on letter preferences, which
 // circular evaluation punishes (M0 on world seed 1: 50.8 % -> 53.5 % circular, location 14 -> 23).
+// An option's score is the sum over its tokens, its likelihood: the mean per token favoured long
+// options whose tail is predictable ("they are close but not touching" was picked 98 times in
+// 300 interaction questions where it was right 62 times, "they overlap" 4 times for 52).
 constexpr int kAnswerLeadTokens = 6;
 
 // Version of the network's layout in weights.pt; older layouts cannot be loaded into this one.
@@ -238,15 +241,14 @@ public:
                 const auto lp_a  = logp.values.accessor<float, 3>();
                 for (int64_t n = 0; n < tok.size(0); ++n) {
                     double total = 0;
-                    int    seen = 0, counted = 0;
+                    int    seen = 0;
                     for (int64_t p = 0; p < tok.size(1); ++p) {
                         const int64_t t = tgt_a[n][p];
                         if (t == batches::kIgnore) continue;
                         if (seen++ < kAnswerLeadTokens) continue;
                         total += lp_a[n][p - logp.start[size_t(n)]][t];
-                        ++counted;
                     }
-                    out[owner[size_t(n)].first][size_t(owner[size_t(n)].second)] = counted ? total / counted : 0.0;
+                    out[owner[size_t(n)].first][size_t(owner[size_t(n)].second)] = total;
                 }
             }
             reporter.update(int64_t(end));

@@ -102,7 +102,7 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
         REQUIRE(a[i].size() == (*bench)[i].options.size());
         for (size_t k = 0; k < a[i].size(); ++k) {
             CHECK(std::isfinite(a[i][k]));
-            CHECK(a[i][k] < 0);  // a mean log-probability
+            CHECK(a[i][k] < 0);  // a log-likelihood
             CHECK(a[i][k] == Approx(b[i][k]).margin(1e-5));
             CHECK(a[i][k] == Approx(w[i][k]).margin(1e-4));
         }
