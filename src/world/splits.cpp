@@ -69,8 +69,9 @@ Dataset World::extra_questions(std::string_view type, int count, uint64_t first_
     Dataset out(dir);
     for (int i = 0; i < count; ++i) {
         auto [scene, question] = ask(options_, Split::Extra, first_index + uint64_t(i), type);
-        const std::string path = dir + "/" + image_path(scene);
-        if (!file_exists(path)) write_file_atomic(path, encode_png(render(scene)));
+        // Always written: a file left at this path by another world or an older generator would
+        // otherwise be trained on under this question (it was, and cost a learnability run).
+        write_file_atomic(dir + "/" + image_path(scene), encode_png(render(scene)));
         question.id                = "extra-" + std::to_string(first_index + uint64_t(i));
         question.image             = ImageRef::file(image_path(scene));
         question.provenance.source = "world";
