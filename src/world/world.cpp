@@ -56,20 +56,14 @@ Rng stream(uint64_t seed, Split split, uint64_t index, uint64_t attempt) {
     return Rng(stable_hash(std::string_view(reinterpret_cast<const char *>(key), sizeof key)));
 }
 
-std::string scene_id(Split split, uint64_t index) {
+// Extra scenes are drawn for their question type, so the same index gives another scene for
+// another type: there the type is part of the name (one name, one picture).
+std::string scene_id(Split split, uint64_t index, std::string_view type = {}) {
     std::string digits = std::to_string(index);
     if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
-    return std::string(split_name(split)) + "-" + digits;
-}
-
-// Extra scenes are drawn for their question type, so the same index gives another scene for
-// another type: the type is part of the name (one name, one picture).
-std::string extra_scene_id(std::string_view type, uint64_t index) {
     std::string slug(type);
     std::replace(slug.begin(), slug.end(), ' ', '-');
-    std::string digits = std::to_string(index);
-    if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
-    return std::string(split_name(Split::Extra)) + "-" + slug + "-" + digits;
+    return std::string(split_name(split)) + "-" + (slug.empty() ? "" : slug + "-") + digits;
 }
 
 }  // namespace
@@ -135,7 +129,7 @@ std::pair<Scene, Sample> ask(const WorldOptions & options, Split split, uint64_t
         Rng  rng   = stream(options.seed, split, index, attempt);
         auto scene = generate_scene(rng, options.image_size, type);
         if (!scene) continue;
-        scene->id = split == Split::Extra ? extra_scene_id(type, index) : scene_id(split, index);
+        scene->id = scene_id(split, index, split == Split::Extra ? type : std::string_view{});
         if (auto question = make_question(*scene, type, rng)) return {*scene, *question};
     }
     throw Error(Status::Internal, "world: no scene supports a '" + std::string(type) + "' question");
