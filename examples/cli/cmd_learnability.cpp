@@ -12,6 +12,7 @@
 #include "dataengine/eval.hpp"
 #include "dataengine/model.hpp"
 #include "dataengine/world.hpp"
+#include "model_flags.hpp"
 #include "progress_line.hpp"
 
 namespace cli {
@@ -21,6 +22,7 @@ namespace {
 constexpr const char * kHelp =
     "usage: dataengine learnability --world DIR [--seeds N] [--stage2-steps N] [--continue-steps N]\n"
     "                               [--continue-lr X] [--boost X] [--types a,b,...] [--out DIR] [--threads N]\n"
+    "                               [model shape]\n"
     "\n"
     "Per seed: M0 = stage 1 (cached) + stage 2 on the seed set; then M0 continued on the seed set\n"
     "(control) and on the seed set plus BOOST x the type's seed count of new questions of that type.\n"
@@ -56,8 +58,9 @@ std::map<RunKey, std::map<std::string, double>> load_runs(const std::string & pa
 }  // namespace
 
 int run_learnability(int argc, char ** argv) {
-    if (wants_help(argc, argv, kHelp)) return 0;
-    const Args args(argc, argv, {}, {}, {"world", "seeds", "stage2-steps", "continue-steps", "continue-lr", "boost", "types", "out", "threads"});
+    if (wants_help(argc, argv, kHelp, kModelShapeHelp)) return 0;
+    const Args args(argc, argv, {}, {},
+                    with_model_shape({"world", "seeds", "stage2-steps", "continue-steps", "continue-lr", "boost", "types", "out", "threads"}));
     const std::string world_dir = args.require("world");
     const std::string out = args.get("out", world_dir + "/learnability");
     const int seeds = std::stoi(args.get("seeds", "3"));
@@ -120,7 +123,7 @@ int run_learnability(int argc, char ** argv) {
     for (int seed = 0; seed < seeds; ++seed) {
         const std::string m0_dir = fmt::format("{}/seed{}/m0", out, seed);
         if (!dataengine::file_exists(m0_dir + "/model.json")) {
-            auto m0 = dataengine::pretrained_model(world_dir, dataengine::PretrainOptions{}, ProgressLine("pretrain"));
+            auto m0 = dataengine::pretrained_model(world_dir, pretrain_options_for(args), ProgressLine("pretrain"));
             const auto r = m0->train({{&seed_set, dataengine::TrainSource::Kind::Questions, 1.0}},
                                      train_options(stage2_steps, uint64_t(seed), 5e-4), ProgressLine(fmt::format("seed {} M0", seed)));
             std::fprintf(stderr, "seed %d M0: loss %.3f -> %.3f, %.0f samples/s\n", seed, r.first_loss(), r.last_loss(), r.samples_per_second);

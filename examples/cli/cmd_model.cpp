@@ -4,6 +4,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "model_flags.hpp"
 #include "dataengine/model.hpp"
 #include "progress_line.hpp"
 
@@ -12,7 +13,7 @@ namespace cli {
 namespace {
 
 constexpr const char * kPretrainHelp =
-    "usage: dataengine pretrain --world DIR [--steps N] [--threads N]\n"
+    "usage: dataengine pretrain --world DIR [--steps N] [--threads N] [model shape]\n"
     "\n"
     "Stage 1: alignment of the built-in MLLM on the world's caption corpus. Cached in DIR/stage1/:\n"
     "a second run with the same settings loads it instead of training again.\n";
@@ -23,7 +24,8 @@ constexpr const char * kTrainHelp =
     "\n"
     "Stage 2: instruction tuning on native JSONL question files (mixed equally). Continues from\n"
     "--init, by default the world's stage-1 model (--world, by default the directory of the first\n"
-    "training file). --rationale trains QM-AE targets (answer and rationale).\n";
+    "training file; [model shape] applies to that one). --rationale trains QM-AE targets (answer and\n"
+    "rationale).\n";
 
 void print_report(const char * what, const dataengine::TrainReport & r) {
     std::fprintf(stderr, "%s: %d steps in %.1f s (%.0f samples/s), loss %.3f -> %.3f\n", what, r.steps, r.seconds,
@@ -31,7 +33,7 @@ void print_report(const char * what, const dataengine::TrainReport & r) {
 }
 
 dataengine::PretrainOptions pretrain_options(const Args & args) {
-    dataengine::PretrainOptions options;
+    dataengine::PretrainOptions options = pretrain_options_for(args);
     if (args.has("steps")) options.train.steps = std::stoi(args.get("steps"));
     if (args.has("threads")) options.train.threads = std::stoi(args.get("threads"));
     return options;
@@ -40,8 +42,8 @@ dataengine::PretrainOptions pretrain_options(const Args & args) {
 }  // namespace
 
 int run_pretrain(int argc, char ** argv) {
-    if (wants_help(argc, argv, kPretrainHelp)) return 0;
-    const Args args(argc, argv, {}, {}, {"world", "steps", "threads"});
+    if (wants_help(argc, argv, kPretrainHelp, kModelShapeHelp)) return 0;
+    const Args args(argc, argv, {}, {}, with_model_shape({"world", "steps", "threads"}));
     bool cached = false;
     const auto start = std::chrono::steady_clock::now();
     dataengine::pretrained_model(args.require("world"), pretrain_options(args), ProgressLine("pretrain"), &cached);
@@ -52,8 +54,9 @@ int run_pretrain(int argc, char ** argv) {
 }
 
 int run_train(int argc, char ** argv) {
-    if (wants_help(argc, argv, kTrainHelp)) return 0;
-    const Args args(argc, argv, {"rationale"}, {"train"}, {"out", "init", "world", "steps", "batch", "lr", "seed", "threads"});
+    if (wants_help(argc, argv, kTrainHelp, kModelShapeHelp)) return 0;
+    const Args args(argc, argv, {"rationale"}, {"train"},
+                    with_model_shape({"out", "init", "world", "steps", "batch", "lr", "seed", "threads"}));
     const auto & files = args.all("train");
     if (files.empty()) throw std::invalid_argument("missing required option --train");
     const std::string out = args.require("out");
@@ -67,7 +70,7 @@ int run_train(int argc, char ** argv) {
         const std::string world = args.get("world", std::filesystem::path(files[0]).parent_path().string());
         if (!dataengine::file_exists(world + "/world.json"))
             throw std::invalid_argument("no --init model and no world at '" + world + "' (give --init or --world)");
-        model = dataengine::pretrained_model(world, pretrain_options(Args(0, nullptr, {}, {}, {})), ProgressLine("pretrain"));
+        model = dataengine::pretrained_model(world, pretrain_options_for(args), ProgressLine("pretrain"));
     }
     std::vector<dataengine::TrainSource> sources;
     for (const dataengine::Dataset & d : sets) sources.push_back({&d, dataengine::TrainSource::Kind::Questions, 1.0});

@@ -26,11 +26,12 @@ private:
     std::string label_;
 };
 
-// Prints `help` and returns true when --help is among the arguments.
-inline bool wants_help(int argc, char ** argv, const char * help) {
+// Prints `help` (and `more`, a shared section) and returns true when --help is among the arguments.
+inline bool wants_help(int argc, char ** argv, const char * help, const char * more = nullptr) {
     for (int i = 0; i < argc; ++i)
         if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
             std::fputs(help, stdout);
+            if (more) std::fputs(more, stdout);
             return true;
         }
     return false;
