@@ -9,34 +9,56 @@ using capi::null_argument;
 
 namespace {
 
+// The fields an options struct shares with its C++ counterpart, one list for both directions
+// (init writes the C++ defaults out, the calls read the host's values back), each copied only
+// when the host's struct_size includes it. visit(option_field, cpp_field) does the copy.
+template <class Options, class Config, class Visit>
+void train_fields(Options * o, Config & t, Visit visit) {
+    if (DE_HAS_FIELD(o, steps)) visit(o->steps, t.steps);
+    if (DE_HAS_FIELD(o, batch_size)) visit(o->batch_size, t.batch_size);
+    if (DE_HAS_FIELD(o, learning_rate)) visit(o->learning_rate, t.learning_rate);
+    if (DE_HAS_FIELD(o, weight_decay)) visit(o->weight_decay, t.weight_decay);
+    if (DE_HAS_FIELD(o, warmup_steps)) visit(o->warmup_steps, t.warmup_steps);
+    if (DE_HAS_FIELD(o, grad_clip)) visit(o->grad_clip, t.grad_clip);
+    if (DE_HAS_FIELD(o, seed)) visit(o->seed, t.seed);
+    if (DE_HAS_FIELD(o, threads)) visit(o->threads, t.threads);
+    if (DE_HAS_FIELD(o, with_rationale)) visit(o->with_rationale, t.with_rationale);
+}
+
+template <class Options, class Config, class Visit>
+void model_fields(Options * o, Config & c, Visit visit) {
+    if (DE_HAS_FIELD(o, image_size)) visit(o->image_size, c.image_size);
+    if (DE_HAS_FIELD(o, dim)) visit(o->dim, c.dim);
+    if (DE_HAS_FIELD(o, heads)) visit(o->heads, c.heads);
+    if (DE_HAS_FIELD(o, encoder_layers)) visit(o->encoder_layers, c.encoder_layers);
+    if (DE_HAS_FIELD(o, decoder_layers)) visit(o->decoder_layers, c.decoder_layers);
+    if (DE_HAS_FIELD(o, seed)) visit(o->seed, c.seed);
+    if (DE_HAS_FIELD(o, image_tokens_side)) visit(o->image_tokens_side, c.image_tokens_side);
+    if (DE_HAS_FIELD(o, prefix_side)) visit(o->prefix_side, c.prefix_side);
+    if (DE_HAS_FIELD(o, max_text_tokens)) visit(o->max_text_tokens, c.max_text_tokens);
+    if (DE_HAS_FIELD(o, bidirectional_prompt)) visit(o->bidirectional_prompt, c.bidirectional_prompt);
+    if (DE_HAS_FIELD(o, grid_convs)) visit(o->grid_convs, c.grid_convs);
+}
+
+// Copies across C and C++ types (a C flag is an int32, 1 or 0).
+constexpr auto to_cpp = [](const auto & option, auto & field) { field = static_cast<std::decay_t<decltype(field)>>(option); };
+constexpr auto to_c   = [](auto & option, const auto & field) { option = static_cast<std::decay_t<decltype(option)>>(field); };
+
 TrainOptions train_options(const de_train_options * o) {
     TrainOptions t;
-    if (DE_HAS_FIELD(o, steps)) t.steps = o->steps;
-    if (DE_HAS_FIELD(o, batch_size)) t.batch_size = o->batch_size;
-    if (DE_HAS_FIELD(o, learning_rate)) t.learning_rate = o->learning_rate;
-    if (DE_HAS_FIELD(o, weight_decay)) t.weight_decay = o->weight_decay;
-    if (DE_HAS_FIELD(o, warmup_steps)) t.warmup_steps = o->warmup_steps;
-    if (DE_HAS_FIELD(o, grad_clip)) t.grad_clip = o->grad_clip;
-    if (DE_HAS_FIELD(o, seed)) t.seed = o->seed;
-    if (DE_HAS_FIELD(o, threads)) t.threads = o->threads;
-    if (DE_HAS_FIELD(o, with_rationale)) t.with_rationale = o->with_rationale != 0;
+    train_fields(o, t, to_cpp);
     return t;
 }
+
+void copy_model_fields(const ModelConfig & from, de_model_options * to) { model_fields(to, from, to_c); }
+void copy_model_fields(const de_model_options * from, ModelConfig & to) { model_fields(from, to, to_cpp); }
 
 }  // namespace
 
 // The inverse of train_options(): the defaults of de_train_options_init, and what a host
 // model's train callback receives.
 void capi::write_train_options(const TrainOptions & t, de_train_options * o) {
-    if (DE_HAS_FIELD(o, steps)) o->steps = t.steps;
-    if (DE_HAS_FIELD(o, batch_size)) o->batch_size = t.batch_size;
-    if (DE_HAS_FIELD(o, learning_rate)) o->learning_rate = t.learning_rate;
-    if (DE_HAS_FIELD(o, weight_decay)) o->weight_decay = t.weight_decay;
-    if (DE_HAS_FIELD(o, warmup_steps)) o->warmup_steps = t.warmup_steps;
-    if (DE_HAS_FIELD(o, grad_clip)) o->grad_clip = t.grad_clip;
-    if (DE_HAS_FIELD(o, seed)) o->seed = t.seed;
-    if (DE_HAS_FIELD(o, threads)) o->threads = t.threads;
-    if (DE_HAS_FIELD(o, with_rationale)) o->with_rationale = t.with_rationale ? 1 : 0;
+    train_fields(o, t, to_c);
 }
 
 namespace {
@@ -52,16 +74,7 @@ extern "C" {
 de_status de_model_options_init(de_model_options * options, size_t struct_size) {
     const de_status status = capi::init_options(options, struct_size, "de_model_options_init");
     if (status != DE_OK) return status;
-    const ModelConfig d;
-    if (DE_HAS_FIELD(options, image_size)) options->image_size = d.image_size;
-    if (DE_HAS_FIELD(options, dim)) options->dim = d.dim;
-    if (DE_HAS_FIELD(options, heads)) options->heads = d.heads;
-    if (DE_HAS_FIELD(options, encoder_layers)) options->encoder_layers = d.encoder_layers;
-    if (DE_HAS_FIELD(options, decoder_layers)) options->decoder_layers = d.decoder_layers;
-    if (DE_HAS_FIELD(options, seed)) options->seed = d.seed;
-    if (DE_HAS_FIELD(options, image_tokens_side)) options->image_tokens_side = d.image_tokens_side;
-    if (DE_HAS_FIELD(options, prefix_side)) options->prefix_side = d.prefix_side;
-    if (DE_HAS_FIELD(options, max_text_tokens)) options->max_text_tokens = d.max_text_tokens;
+    copy_model_fields(ModelConfig{}, options);
     return DE_OK;
 }
 
@@ -77,15 +90,7 @@ de_status de_model_create_for_world(const char * world_dir, const de_model_optio
     if (!world_dir || !out) return null_argument("de_model_create_for_world");
     if (capi::bad_options_size(options)) return fail(DE_EINVALID, "de_model_create_for_world: options.struct_size is wrong");
     ModelConfig c;
-    if (DE_HAS_FIELD(options, image_size)) c.image_size = options->image_size;
-    if (DE_HAS_FIELD(options, dim)) c.dim = options->dim;
-    if (DE_HAS_FIELD(options, heads)) c.heads = options->heads;
-    if (DE_HAS_FIELD(options, encoder_layers)) c.encoder_layers = options->encoder_layers;
-    if (DE_HAS_FIELD(options, decoder_layers)) c.decoder_layers = options->decoder_layers;
-    if (DE_HAS_FIELD(options, seed)) c.seed = options->seed;
-    if (DE_HAS_FIELD(options, image_tokens_side)) c.image_tokens_side = options->image_tokens_side;
-    if (DE_HAS_FIELD(options, prefix_side)) c.prefix_side = options->prefix_side;
-    if (DE_HAS_FIELD(options, max_text_tokens)) c.max_text_tokens = options->max_text_tokens;
+    copy_model_fields(options, c);
     return guard([&] { *out = new de_model{create_builtin_model(c, world_tokenizer(world_dir))}; });
 }
 

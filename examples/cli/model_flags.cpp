@@ -3,7 +3,7 @@
 namespace cli {
 
 const std::vector<std::string> & model_shape_options() {
-    static const std::vector<std::string> names = {"dim", "heads", "encoder-layers", "decoder-layers", "image-tokens-side", "prefix-side"};
+    static const std::vector<std::string> names = {"dim", "heads", "encoder-layers", "decoder-layers", "image-tokens-side", "prefix-side", "grid-convs", "bidirectional-prompt"};
     return names;
 }
 
@@ -23,6 +23,8 @@ dataengine::ModelConfig model_config(const Args & args) {
     set("decoder-layers", c.decoder_layers);
     set("image-tokens-side", c.image_tokens_side);
     set("prefix-side", c.prefix_side);
+    set("grid-convs", c.grid_convs);
+    if (args.has("bidirectional-prompt")) c.bidirectional_prompt = std::stoi(args.get("bidirectional-prompt")) != 0;
     return c;
 }
 

@@ -9,7 +9,8 @@
 
 namespace cli {
 
-// Option names: dim, heads, encoder-layers, decoder-layers, image-tokens-side, prefix-side.
+// Option names: dim, heads, encoder-layers, decoder-layers, image-tokens-side, prefix-side,
+// grid-convs, bidirectional-prompt.
 const std::vector<std::string> & model_shape_options();
 // `valued` plus the option names above, for Args.
 std::vector<std::string> with_model_shape(std::vector<std::string> valued);
@@ -21,6 +22,7 @@ dataengine::PretrainOptions pretrain_options_for(const Args & args);
 // Help text lines for the options above.
 constexpr const char * kModelShapeHelp =
     "Model shape (stage 1 is cached per shape): --dim N --heads N --encoder-layers N --decoder-layers N\n"
-    "--image-tokens-side N --prefix-side N (defaults: the built-in ModelConfig's).\n";
+    "--image-tokens-side N --prefix-side N --grid-convs N --bidirectional-prompt 0|1 (defaults: the\n"
+    "built-in ModelConfig's).\n";
 
 }  // namespace cli

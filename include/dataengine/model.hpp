@@ -135,6 +135,11 @@ struct ModelConfig {
     int prefix_side    = 8;     // image tokens given to the decoder after merging r x r (64: none;
                                 // 16 lost identity 47 -> 64 % and overall 60 -> 64 % on the world)
     int max_text_tokens = 64;
+    // The prompt (question and options) joins the image in the decoder's bidirectional prefix, so
+    // image tokens read the question (a prefix LM as SimVLM's); false: only the image is prefix.
+    bool bidirectional_prompt = false;
+    // 3x3 convolutions at the token grid after the stem: each token sees its whole object.
+    int grid_convs = 0;
     uint64_t seed      = 0;     // weight initialisation
 };
 

@@ -54,6 +54,20 @@ torch::Tensor to_tensor(const std::vector<std::vector<int64_t>> & rows) {
     return out;
 }
 
+torch::Tensor prompt_lengths(const torch::Tensor & targets) {
+    const int64_t B = targets.size(0), T = targets.size(1);
+    auto out = torch::full({B}, T, torch::kInt64);
+    const auto t = targets.accessor<int64_t, 2>();
+    auto       o = out.accessor<int64_t, 1>();
+    for (int64_t b = 0; b < B; ++b)
+        for (int64_t p = 0; p < T; ++p)
+            if (t[b][p] != kIgnore) {
+                o[b] = p + 1;  // input p (the prompt's last token) predicts the first target
+                break;
+            }
+    return out;
+}
+
 void Sequences::add(const Tokenizer & tokenizer, const std::string & context, const std::string & target, int max_tokens) {
     tokens.emplace_back();
     targets.emplace_back();

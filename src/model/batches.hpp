@@ -47,6 +47,10 @@ struct Sequences {
     size_t size() const { return tokens.size(); }
 };
 
+// Per row of targets [B, T] (CPU): how many input tokens come before the first one that predicts
+// a target, i.e. <bos> and the prompt; T for a row without targets. [B], int64.
+torch::Tensor prompt_lengths(const torch::Tensor & targets);
+
 // Makes batch `step` of a training run deterministically from (seed, step), in a background
 // thread, a few batches ahead of the trainer.
 class Loader {

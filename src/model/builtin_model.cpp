@@ -32,7 +32,8 @@ std::string config_json(const ModelConfig & c) {
         .key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
         .key("encoder_layers").value(c.encoder_layers).key("decoder_layers").value(c.decoder_layers)
         .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
-        .key("max_text_tokens").value(c.max_text_tokens).key("seed").value(c.seed).end_object().end_object();
+        .key("max_text_tokens").value(c.max_text_tokens).key("bidirectional_prompt").value(c.bidirectional_prompt)
+        .key("grid_convs").value(c.grid_convs).key("seed").value(c.seed).end_object().end_object();
     return w.take();
 }
 
@@ -64,6 +65,12 @@ ModelConfig config_from_json(std::string_view text, const std::string & source) 
     field("prefix_side", config.prefix_side);
     field("max_text_tokens", config.max_text_tokens);
     if (json::get_int(c, "seed", v, why)) config.seed = uint64_t(v);
+    // Models saved before the prompt joined the prefix were trained with a causal prompt.
+    config.bidirectional_prompt = false;
+    if (!json::get_bool(c, "bidirectional_prompt", config.bidirectional_prompt, why, false))
+        throw Error(Status::Format, source + ": " + why);
+    config.grid_convs = 0;  // absent in models saved before the option
+    if (json::has(c, "grid_convs")) field("grid_convs", config.grid_convs);
     return config;
 }
 
@@ -72,7 +79,7 @@ bool power_of_two(int n) { return n > 0 && (n & (n - 1)) == 0; }
 void check_config(const ModelConfig & c) {
     // The stem halves the image until it reaches the token grid, so the ratio is a power of two.
     if (c.image_size < 16 || c.dim < 16 || c.heads < 1 || c.dim % c.heads != 0 || c.encoder_layers < 0 ||
-        c.decoder_layers < 1 || c.image_tokens_side < 1 || c.image_size % c.image_tokens_side != 0 ||
+        c.decoder_layers < 1 || c.grid_convs < 0 || c.image_tokens_side < 1 || c.image_size % c.image_tokens_side != 0 ||
         !power_of_two(c.image_size / c.image_tokens_side) ||
         c.dim % 4 != 0 || c.prefix_side < 1 || c.image_tokens_side % c.prefix_side != 0 || c.max_text_tokens < 8)
         throw Error(Status::Invalid, "model config: sizes must be positive, dim divisible by heads and by 4, the token "
@@ -111,7 +118,8 @@ public:
             batches::Batch batch = loader.next();
             for (auto & group : optimizer.param_groups())
                 static_cast<torch::optim::AdamWOptions &>(group.options()).lr(learning_rate(options, step));
-            auto logits = net_->logits(net_->prefix(batch.images.to(device())), batch.tokens.to(device()));
+            auto logits = net_->logits(net_->prefix(batch.images.to(device())), batch.tokens.to(device()),
+                                       batches::prompt_lengths(batch.targets).to(device()));
             auto loss   = torch::nn::functional::cross_entropy(
                 logits.reshape({-1, logits.size(-1)}), batch.targets.to(device()).reshape({-1}),
                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(batches::kIgnore));
@@ -146,7 +154,8 @@ public:
         if (!share_context) {
             std::vector<torch::Tensor> per_row;
             for (const auto & o : owner) per_row.push_back(prefixes[o.first - first_slot]);
-            r.values = torch::log_softmax(net_->logits(torch::stack(per_row), tok.to(device())), -1).cpu();
+            r.values = torch::log_softmax(
+                net_->logits(torch::stack(per_row), tok.to(device()), batches::prompt_lengths(tgt).to(device())), -1).cpu();
             r.start.assign(size_t(N), 0);
             return r;
         }
@@ -184,7 +193,12 @@ public:
             lengths[n] = c;
             r.start[size_t(n)] = c;
         }
-        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()));
+        // A question's prompt is the same in all its option rows; it ends before the shared context does.
+        const auto row_prompts = batches::prompt_lengths(tgt);
+        auto       prompts     = torch::empty({int64_t(Q)}, torch::kInt64);
+        for (size_t q = 0; q < Q; ++q)
+            prompts[int64_t(q)] = std::min(row_prompts[first_row[q]].item<int64_t>(), shared[q]);
+        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()), prompts.to(device()));
         r.values = torch::log_softmax(
             net_->continuation_logits(context, rows.to(device()), lengths.to(device()), tail_tokens.to(device())), -1).cpu();
         return r;

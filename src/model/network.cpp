@@ -74,6 +74,7 @@ EncoderImpl::EncoderImpl(const ModelConfig & c) {
         side /= 2;
     }
     if (channels != c.dim) conv_bn(stem, channels, c.dim, 1);
+    for (int i = 0; i < c.grid_convs; ++i) conv_bn(stem, c.dim, c.dim, 1);
     stem      = register_module("stem", stem);
     positions = register_buffer("positions", grid_positions(c.image_tokens_side, c.dim));
     blocks    = register_module("blocks", torch::nn::ModuleList());
@@ -118,29 +119,35 @@ torch::Tensor MllmImpl::prefix(const torch::Tensor & images) {
 namespace {
 
 // Prefix-LM mask over [prefix (P); text (T)]: the prefix attends to itself, text to the prefix
-// and to earlier text.
-torch::Tensor prefix_lm_mask(int64_t P, int64_t T, const torch::TensorOptions & options) {
+// and to earlier text. With prompt lengths [B], row b's first prompt_lengths[b] text tokens join
+// the prefix, as in SimVLM's and PaLI's prefix LM: the image tokens read the question, so "the
+// diamond" can pick out its object before the answer is written ([B, 1, L, L]; else [L, L]).
+torch::Tensor prefix_lm_mask(int64_t P, int64_t T, const torch::TensorOptions & options, const torch::Tensor & prompt_lengths) {
     const int64_t L = P + T;
     auto mask = torch::triu(torch::full({L, L}, -1e9, options), 1);
     mask.narrow(0, 0, P).narrow(1, 0, P).zero_();
-    return mask;
+    if (!prompt_lengths.defined()) return mask;
+    auto in_prefix = torch::arange(L, prompt_lengths.options()).unsqueeze(0).lt((prompt_lengths + P).unsqueeze(1));  // [B, L]
+    auto both      = in_prefix.unsqueeze(2).logical_and(in_prefix.unsqueeze(1));                                   // [B, L, L]
+    return mask.unsqueeze(0).masked_fill(both, 0.0).unsqueeze(1);
 }
 
 }  // namespace
 
-torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
+torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens, const torch::Tensor & prompt_lengths) {
     const int64_t P = prefix_tokens.size(1), T = tokens.size(1);
     auto x = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
-    auto mask = prefix_lm_mask(P, T, x.options());
+    auto mask = prefix_lm_mask(P, T, x.options(), config.bidirectional_prompt ? prompt_lengths : torch::Tensor());
     for (const auto & block : *blocks) x = block->as<Block>()->forward(x, mask);
     x = norm(x).narrow(1, P, T);
     return torch::matmul(x, token_embedding->weight.t());
 }
 
-std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens) {
+std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens,
+                                         const torch::Tensor & prompt_lengths) {
     const int64_t P = prefix_tokens.size(1), T = tokens.size(1);
     auto x    = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
-    auto mask = prefix_lm_mask(P, T, x.options());
+    auto mask = prefix_lm_mask(P, T, x.options(), config.bidirectional_prompt ? prompt_lengths : torch::Tensor());
     std::vector<KeyValues> cache(blocks->size());
     for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, mask, nullptr, &cache[i]);
     return cache;

@@ -2,7 +2,9 @@
 //   image [B, 3, S, S] -> conv stem (BatchNorm) -> token grid [B, G*G, d] + positions
 //   -> pre-norm transformer encoder -> r x r neighbours concatenated (P*P prefix tokens)
 //   -> MLP projector + fixed 2-D positions
-//   decoder input: [prefix; <bos> text...] with a prefix-LM mask (prefix sees itself, text is causal)
+//   decoder input: [prefix; <bos> text...] with a prefix-LM mask: the image prefix and the
+//   prompt (question, options) see each other, the answer is causal (bidirectional_prompt;
+//   without it only the image prefix sees itself)
 //   -> pre-norm transformer decoder -> LM head tied to the token embedding.
 #pragma once
 #include <torch/torch.h>
@@ -46,14 +48,18 @@ struct MllmImpl : torch::nn::Module {
     MllmImpl(const ModelConfig & config, int vocab);
     // The decoder's image prefix for a batch of images: [B, P*P, d].
     torch::Tensor prefix(const torch::Tensor & images);
-    // Logits [B, T, vocab] for text tokens [B, T] after the prefix [B, P*P, d].
-    torch::Tensor logits(const torch::Tensor & prefix, const torch::Tensor & tokens);
+    // Logits [B, T, vocab] for text tokens [B, T] after the prefix [B, P*P, d]. prompt_lengths
+    // [B] (optional): row b's first prompt_lengths[b] tokens are its prompt, which joins the
+    // image in the bidirectional part of the mask when the config asks for it.
+    torch::Tensor logits(const torch::Tensor & prefix, const torch::Tensor & tokens,
+                         const torch::Tensor & prompt_lengths = {});
     // Scoring options without repeating their shared context: context() runs [prefix; tokens]
     // once per question and keeps every decoder layer's keys and values; continuation_logits()
     // then runs each option's own tokens [N, A] against the context row rows[n], of which the
     // first lengths[n] text tokens are real (the rest padding). Same logits as logits() on the
     // whole sequences.
-    std::vector<KeyValues> context(const torch::Tensor & prefix, const torch::Tensor & tokens);
+    std::vector<KeyValues> context(const torch::Tensor & prefix, const torch::Tensor & tokens,
+                                   const torch::Tensor & prompt_lengths = {});
     torch::Tensor continuation_logits(const std::vector<KeyValues> & context, const torch::Tensor & rows,
                                       const torch::Tensor & lengths, const torch::Tensor & tokens);
     // Image embeddings for ABS: mean and max of the stem's features, L2-normalised, [B, 2d].

@@ -52,9 +52,10 @@ int main(void) {
     CHECK_OPTIONS(de_world_options, de_world_options_init, seed_counts,
                   o->seed == 0 && o->image_size == 64 && o->per_type == 300 && o->pool_images == 5000 &&
                       o->caption_images == 20000 && o->circular == 1 && o->seed_counts == NULL);
-    CHECK_OPTIONS(de_model_options, de_model_options_init, max_text_tokens,
+    CHECK_OPTIONS(de_model_options, de_model_options_init, grid_convs,
                   o->image_size == 64 && o->dim == 128 && o->heads == 4 && o->encoder_layers == 2 && o->decoder_layers == 2 &&
-                      o->seed == 0 && o->image_tokens_side == 8 && o->prefix_side == 8 && o->max_text_tokens == 64);
+                      o->seed == 0 && o->image_tokens_side == 8 && o->prefix_side == 8 && o->max_text_tokens == 64 &&
+                      o->bidirectional_prompt == 0 && o->grid_convs == 0);
     CHECK_OPTIONS(de_train_options, de_train_options_init, progress_user_data,
                   o->steps == 300 && o->batch_size == 64 && o->learning_rate == 1e-3 && o->weight_decay == 0.01 &&
                       o->warmup_steps == 30 && o->grad_clip == 1.0 && o->seed == 0 && o->threads == 0 && o->with_rationale == 0 &&

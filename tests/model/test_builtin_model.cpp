@@ -122,6 +122,33 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
     CHECK_THROWS_WITH(load_model(saved.path() + "/nothing"), Catch::Contains("model.json is missing"));
 }
 
+TEST_CASE("prompt in the bidirectional prefix and convolutions at the token grid: shared-context scores equal whole-sequence scores; save/load keeps both", "[model][torch]") {
+    const std::string & dir = tiny_world();
+    auto bench = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
+    ModelConfig config = tiny_config();
+    config.bidirectional_prompt = true;
+    config.grid_convs           = 1;
+    auto model = create_builtin_model(config, world_tokenizer(dir));
+    const Dataset seed = read_dataset(dir + "/seed_train.jsonl", Format::Jsonl);
+    model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(10));
+    ScoreOptions shared, whole;
+    whole.share_context = false;
+    const auto idx = all_indices(*bench);
+    const auto a = model->score(*bench, idx, shared);
+    const auto w = model->score(*bench, idx, whole);
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t k = 0; k < a[i].size(); ++k) CHECK(a[i][k] == Approx(w[i][k]).margin(1e-4));
+    // Both settings are part of the saved model.
+    fixtures::TempDir saved;
+    model->save(saved.path() + "/m");
+    const std::string json = read_file(saved.path() + "/m/model.json");
+    CHECK(json.find("\"bidirectional_prompt\":true") != std::string::npos);
+    CHECK(json.find("\"grid_convs\":1") != std::string::npos);
+    const auto c = load_model(saved.path() + "/m")->score(*bench, idx);
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t k = 0; k < a[i].size(); ++k) CHECK(c[i][k] == Approx(a[i][k]).margin(1e-6));
+}
+
 TEST_CASE("image embeddings are unit vectors that tell images apart", "[model][torch]") {
     auto model = create_builtin_model(tiny_config(), world_tokenizer(tiny_world()));
     const World world(WorldOptions{});
