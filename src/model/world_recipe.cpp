@@ -38,11 +38,16 @@ std::string fingerprint(const PretrainOptions & o) {
     w.begin_object().key("format").value(builtin_model_format()).key("image_size").value(c.image_size).key("dim").value(c.dim).key("heads").value(c.heads)
         .key("encoder_layers").value(c.encoder_layers).key("decoder_layers").value(c.decoder_layers)
         .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
-        .key("max_text_tokens").value(c.max_text_tokens).key("bidirectional_prompt").value(c.bidirectional_prompt).key("grid_convs").value(c.grid_convs)
-        .key("model_seed").value(c.seed)
+        .key("max_text_tokens").value(c.max_text_tokens).key("model_seed").value(c.seed)
         .key("steps").value(t.steps).key("batch_size").value(t.batch_size).key("learning_rate").value(t.learning_rate)
-        .key("weight_decay").value(t.weight_decay).key("warmup_steps").value(t.warmup_steps).key("seed").value(t.seed)
-        .end_object();
+        .key("weight_decay").value(t.weight_decay).key("warmup_steps").value(t.warmup_steps).key("seed").value(t.seed);
+    // Settings added later enter only when off their default, so a stage 1 cached before they
+    // existed (made with what is now the default) stays valid. Changing one of these defaults
+    // means writing its key always (old caches then no longer match, as they should not).
+    const ModelConfig defaults;
+    if (c.bidirectional_prompt != defaults.bidirectional_prompt) w.key("bidirectional_prompt").value(c.bidirectional_prompt);
+    if (c.grid_convs != defaults.grid_convs) w.key("grid_convs").value(c.grid_convs);
+    w.end_object();
     return w.take();
 }
 
