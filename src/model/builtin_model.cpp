@@ -125,7 +125,7 @@ public:
             for (auto & group : optimizer.param_groups())
                 static_cast<torch::optim::AdamWOptions &>(group.options()).lr(learning_rate(options, step));
             auto logits = net_->logits(net_->prefix(batch.images.to(device())), batch.tokens.to(device()),
-                                       batches::prompt_lengths(batch.targets).to(device()));
+                                       prompt_lengths(batch.targets));
             auto loss   = torch::nn::functional::cross_entropy(
                 logits.reshape({-1, logits.size(-1)}), batch.targets.to(device()).reshape({-1}),
                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(batches::kIgnore));
@@ -145,6 +145,12 @@ public:
         return report;
     }
 
+    // Each row's prompt length on the device, or none when the prompt is not part of the
+    // bidirectional prefix (then the mask does not need it: skip the work).
+    torch::Tensor prompt_lengths(const torch::Tensor & targets) const {
+        return config_.bidirectional_prompt ? batches::prompt_lengths(targets).to(device()) : torch::Tensor();
+    }
+
     // Log-probabilities of the option sequences tok/tgt [N, L] (row n: option owner[n].second of
     // question slot owner[n].first, whose image prefix is prefixes[slot - first_slot]). Row n's
     // position p is values[n][p - start[n]]; the positions before start[n] are not needed.
@@ -161,7 +167,7 @@ public:
             std::vector<torch::Tensor> per_row;
             for (const auto & o : owner) per_row.push_back(prefixes[o.first - first_slot]);
             r.values = torch::log_softmax(
-                net_->logits(torch::stack(per_row), tok.to(device()), batches::prompt_lengths(tgt).to(device())), -1).cpu();
+                net_->logits(torch::stack(per_row), tok.to(device()), prompt_lengths(tgt)), -1).cpu();
             r.start.assign(size_t(N), 0);
             return r;
         }
@@ -200,11 +206,16 @@ public:
             r.start[size_t(n)] = c;
         }
         // A question's prompt is the same in all its option rows; it ends before the shared context does.
-        const auto row_prompts = batches::prompt_lengths(tgt);
-        auto       prompts     = torch::empty({int64_t(Q)}, torch::kInt64);
-        for (size_t q = 0; q < Q; ++q)
-            prompts[int64_t(q)] = std::min(row_prompts[first_row[q]].item<int64_t>(), shared[q]);
-        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()), prompts.to(device()));
+        torch::Tensor prompts = prompt_lengths(tgt);
+        if (prompts.defined()) {
+            const auto row_prompts = prompts.cpu();
+            const auto row_a       = row_prompts.accessor<int64_t, 1>();
+            auto       per_question = torch::empty({int64_t(Q)}, torch::kInt64);
+            auto       question_a   = per_question.accessor<int64_t, 1>();
+            for (size_t q = 0; q < Q; ++q) question_a[int64_t(q)] = std::min(row_a[first_row[q]], shared[q]);
+            prompts = per_question.to(device());
+        }
+        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()), prompts);
         r.values = torch::log_softmax(
             net_->continuation_logits(context, rows.to(device()), lengths.to(device()), tail_tokens.to(device())), -1).cpu();
         return r;
