@@ -32,6 +32,21 @@ constexpr int kAnswerLeadTokens = 6;
 // Version of the network's layout in weights.pt; older layouts cannot be loaded into this one.
 constexpr int kFormat = 2;
 
+// Positions 0..n-1 with equal keys side by side, groups in order of first appearance.
+std::vector<size_t> grouped_by_key(const std::vector<std::string> & keys) {
+    std::map<std::string, size_t> group_of;
+    std::vector<std::vector<size_t>> groups;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        const auto [it, added] = group_of.emplace(keys[i], groups.size());
+        if (added) groups.emplace_back();
+        groups[it->second].push_back(i);
+    }
+    std::vector<size_t> order;
+    order.reserve(keys.size());
+    for (const auto & g : groups) order.insert(order.end(), g.begin(), g.end());
+    return order;
+}
+
 std::string config_json(const ModelConfig & c) {
     JsonWriter w;
     w.begin_object().key("kind").value("builtin").key("format").value(kFormat).key("config").begin_object()
@@ -151,21 +166,45 @@ public:
         return config_.bidirectional_prompt ? batches::prompt_lengths(targets).to(device()) : torch::Tensor();
     }
 
+    // Every decoder layer's keys and values for the questions' shared contexts (tokens [Q, C]).
+    std::vector<net::KeyValues> question_context(const torch::Tensor & tgt, const std::vector<int64_t> & first_row,
+                                                 const std::vector<int64_t> & shared, const std::vector<torch::Tensor> & images,
+                                                 const std::vector<int64_t> & image_of, const torch::Tensor & tokens) {
+        const size_t Q = image_of.size();
+        if (!config_.bidirectional_prompt) {
+            // The image tokens see only each other: each distinct image runs through the decoder once.
+            const auto rows = torch::tensor(image_of, torch::kInt64).to(device());
+            return net_->text_context(net_->image_context(torch::stack(images)), rows, tokens);
+        }
+        // A question's prompt is the same in all its option rows; it ends before the shared context does.
+        const auto row_prompts = batches::prompt_lengths(tgt);
+        const auto row_a       = row_prompts.accessor<int64_t, 1>();
+        auto       prompts     = torch::empty({int64_t(Q)}, torch::kInt64);
+        auto       question_a  = prompts.accessor<int64_t, 1>();
+        std::vector<torch::Tensor> per_question;
+        for (size_t q = 0; q < Q; ++q) {
+            question_a[int64_t(q)] = std::min(row_a[first_row[q]], shared[q]);
+            per_question.push_back(images[size_t(image_of[q])]);
+        }
+        return net_->context(torch::stack(per_question), tokens, prompts.to(device()));
+    }
+
     // Log-probabilities of the option sequences tok/tgt [N, L] (row n: option owner[n].second of
-    // question slot owner[n].first, whose image prefix is prefixes[slot - first_slot]). Row n's
-    // position p is values[n][p - start[n]]; the positions before start[n] are not needed.
+    // question slot owner[n].first, whose image prefix is images[image_of[slot - first_slot]]).
+    // Row n's position p is values[n][p - start[n]]; the positions before start[n] are not needed.
     struct OptionLogProbs {
         torch::Tensor        values;  // [N, L', vocab]
         std::vector<int64_t> start;
     };
     OptionLogProbs option_log_probs(const torch::Tensor & tok, const torch::Tensor & tgt,
                                     const std::vector<std::pair<size_t, int>> & owner, size_t first_slot,
-                                    const std::vector<torch::Tensor> & prefixes, bool share_context) {
+                                    const std::vector<torch::Tensor> & images, const std::vector<int64_t> & image_of,
+                                    bool share_context) {
         const int64_t N = tok.size(0), L = tok.size(1);
         OptionLogProbs r;
         if (!share_context) {
             std::vector<torch::Tensor> per_row;
-            for (const auto & o : owner) per_row.push_back(prefixes[o.first - first_slot]);
+            for (const auto & o : owner) per_row.push_back(images[size_t(image_of[o.first - first_slot])]);
             r.values = torch::log_softmax(
                 net_->logits(torch::stack(per_row), tok.to(device()), prompt_lengths(tgt)), -1).cpu();
             r.start.assign(size_t(N), 0);
@@ -175,7 +214,7 @@ public:
         // later than the first target that is counted (the skipped answer lead is shared too).
         const auto tok_a = tok.accessor<int64_t, 2>();
         const auto tgt_a = tgt.accessor<int64_t, 2>();
-        const size_t Q = prefixes.size();
+        const size_t Q = image_of.size();
         std::vector<int64_t> shared(Q, L), first_row(Q, -1);
         for (int64_t n = 0; n < N; ++n) {
             const size_t q = owner[size_t(n)].first - first_slot;
@@ -205,17 +244,7 @@ public:
             lengths[n] = c;
             r.start[size_t(n)] = c;
         }
-        // A question's prompt is the same in all its option rows; it ends before the shared context does.
-        torch::Tensor prompts = prompt_lengths(tgt);
-        if (prompts.defined()) {
-            const auto row_prompts = prompts.cpu();
-            const auto row_a       = row_prompts.accessor<int64_t, 1>();
-            auto       per_question = torch::empty({int64_t(Q)}, torch::kInt64);
-            auto       question_a   = per_question.accessor<int64_t, 1>();
-            for (size_t q = 0; q < Q; ++q) question_a[int64_t(q)] = std::min(row_a[first_row[q]], shared[q]);
-            prompts = per_question.to(device());
-        }
-        const auto context = net_->context(torch::stack(prefixes), context_tokens.to(device()), prompts);
+        const auto context = question_context(tgt, first_row, shared, images, image_of, context_tokens.to(device()));
         r.values = torch::log_softmax(
             net_->continuation_logits(context, rows.to(device()), lengths.to(device()), tail_tokens.to(device())), -1).cpu();
         return r;
@@ -229,22 +258,32 @@ public:
         batches::ImageSource images(config_.image_size);
         std::map<std::string, torch::Tensor> features;  // image key -> prefix [P, d]
         std::vector<std::vector<double>> out(indices.size());
+        std::vector<std::string> keys(indices.size());
+        for (size_t i = 0; i < indices.size(); ++i) {
+            if (indices[i] >= data.size()) throw Error(Status::Range, "score: index past the dataset");
+            keys[i] = options.cache_image_features ? batches::ImageSource::key(data, data[indices[i]]) : std::to_string(i);
+        }
+        // Questions about one image (its circular copies, say) are scored side by side, so that a
+        // chunk runs each of its images through the decoder once.
+        const std::vector<size_t> order = grouped_by_key(keys);
         ProgressReporter reporter(progress, "score", int64_t(indices.size()));
         const size_t chunk = size_t(std::max(1, options.batch_questions));
-        for (size_t begin = 0; begin < indices.size(); begin += chunk) {
-            const size_t end = std::min(indices.size(), begin + chunk);
-            // Prefixes: from the cache, else encoded together in one pass.
-            std::vector<std::string> keys;
+        for (size_t begin = 0; begin < order.size(); begin += chunk) {
+            const size_t end = std::min(order.size(), begin + chunk);
+            // The chunk's distinct images: their prefixes from the cache, else encoded together.
+            std::vector<std::string> chunk_keys;
+            std::vector<int64_t> image_of;
             std::vector<std::shared_ptr<const Image>> missing;
             std::vector<std::string> missing_keys;
-            for (size_t i = begin; i < end; ++i) {
-                if (indices[i] >= data.size()) throw Error(Status::Range, "score: index past the dataset");
-                const Sample & s = data[indices[i]];
-                keys.push_back(options.cache_image_features ? batches::ImageSource::key(data, s) : std::to_string(i));
-                if (!features.count(keys.back()) &&
-                    std::find(missing_keys.begin(), missing_keys.end(), keys.back()) == missing_keys.end()) {
-                    missing.push_back(images.get(data, s));
-                    missing_keys.push_back(keys.back());
+            for (size_t j = begin; j < end; ++j) {
+                const std::string & key = keys[order[j]];
+                const auto at = std::find(chunk_keys.begin(), chunk_keys.end(), key);
+                image_of.push_back(int64_t(at - chunk_keys.begin()));
+                if (at != chunk_keys.end()) continue;
+                chunk_keys.push_back(key);
+                if (!features.count(key)) {
+                    missing.push_back(images.get(data, data[indices[order[j]]]));
+                    missing_keys.push_back(key);
                 }
             }
             if (!missing.empty()) {
@@ -253,21 +292,21 @@ public:
             }
             // One sequence per option of every question in the chunk, scored in one pass.
             batches::Sequences sequences;
-            std::vector<std::pair<size_t, int>> owner;  // (question slot, option)
+            std::vector<std::pair<size_t, int>> owner;  // (chunk position, option)
             const int T = config_.max_text_tokens;
-            for (size_t i = begin; i < end; ++i) {
-                const Sample & s = data[indices[i]];
+            for (size_t j = begin; j < end; ++j) {
+                const Sample & s = data[indices[order[j]]];
                 for (int k = 0; k < int(s.options.size()); ++k) {
                     sequences.add(tokenizer_, question_prompt(s), answer_text(s, k), T);
-                    owner.emplace_back(i, k);
+                    owner.emplace_back(j, k);
                 }
-                out[i].assign(s.options.size(), 0.0);
+                out[order[j]].assign(s.options.size(), 0.0);
             }
             if (!owner.empty()) {
-                std::vector<torch::Tensor> question_prefixes;
-                for (size_t i = begin; i < end; ++i) question_prefixes.push_back(features[keys[i - begin]]);
+                std::vector<torch::Tensor> chunk_prefixes;
+                for (const std::string & key : chunk_keys) chunk_prefixes.push_back(features[key]);
                 auto [tok, tgt] = sequences.tensors();
-                const auto logp = option_log_probs(tok, tgt, owner, begin, question_prefixes, options.share_context);
+                const auto logp = option_log_probs(tok, tgt, owner, begin, chunk_prefixes, image_of, options.share_context);
                 const auto tgt_a = tgt.accessor<int64_t, 2>();
                 const auto lp_a  = logp.values.accessor<float, 3>();
                 for (int64_t n = 0; n < tok.size(0); ++n) {
@@ -279,7 +318,7 @@ public:
                         if (seen++ < kAnswerLeadTokens) continue;
                         total += lp_a[n][p - logp.start[size_t(n)]][t];
                     }
-                    out[owner[size_t(n)].first][size_t(owner[size_t(n)].second)] = total;
+                    out[order[owner[size_t(n)].first]][size_t(owner[size_t(n)].second)] = total;
                 }
             }
             reporter.update(int64_t(end));

@@ -153,6 +153,31 @@ std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, co
     return cache;
 }
 
+std::vector<KeyValues> MllmImpl::image_context(const torch::Tensor & prefix_tokens) {
+    TORCH_CHECK(!config.bidirectional_prompt, "image_context: the prompt is part of the prefix");
+    auto x = prefix_tokens;
+    std::vector<KeyValues> cache(blocks->size());
+    for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, torch::Tensor(), nullptr, &cache[i]);
+    return cache;
+}
+
+std::vector<KeyValues> MllmImpl::text_context(const std::vector<KeyValues> & image, const torch::Tensor & images,
+                                              const torch::Tensor & tokens) {
+    TORCH_CHECK(!config.bidirectional_prompt, "text_context: the prompt is part of the prefix");
+    const int64_t T = tokens.size(1), P = image.front().keys.size(2);
+    auto x = token_embedding(tokens) + text_positions.narrow(1, 0, T);
+    // Text sees the whole image and earlier text: the text rows of the prefix-LM mask.
+    auto mask = torch::cat({torch::zeros({T, P}, x.options()), torch::triu(torch::full({T, T}, -1e9, x.options()), 1)}, 1);
+    std::vector<KeyValues> cache(blocks->size());
+    for (size_t i = 0; i < blocks->size(); ++i) {
+        const KeyValues past{image[i].keys.index_select(0, images), image[i].values.index_select(0, images)};
+        KeyValues own;
+        x = blocks[i]->as<Block>()->forward(x, mask, &past, &own);
+        cache[i] = {torch::cat({past.keys, own.keys}, 2), torch::cat({past.values, own.values}, 2)};
+    }
+    return cache;
+}
+
 torch::Tensor MllmImpl::continuation_logits(const std::vector<KeyValues> & context, const torch::Tensor & rows,
                                             const torch::Tensor & lengths, const torch::Tensor & tokens) {
     const int64_t N = tokens.size(0), A = tokens.size(1);

@@ -60,6 +60,15 @@ struct MllmImpl : torch::nn::Module {
     // whole sequences.
     std::vector<KeyValues> context(const torch::Tensor & prefix, const torch::Tensor & tokens,
                                    const torch::Tensor & prompt_lengths = {});
+    // The same context in two steps, when the prompt is not in the bidirectional prefix (the
+    // image tokens then attend only to each other, so their keys and values depend on the image
+    // alone): image_context() runs the prefixes of U distinct images [U, P*P, d] once;
+    // text_context() runs each question's tokens [Q, T] against image row images[q] and returns
+    // the whole context's keys and values, as context() would. Circular copies and other
+    // questions about one image then share the decoder's work on its 64 image tokens.
+    std::vector<KeyValues> image_context(const torch::Tensor & prefix);
+    std::vector<KeyValues> text_context(const std::vector<KeyValues> & image, const torch::Tensor & images,
+                                        const torch::Tensor & tokens);
     torch::Tensor continuation_logits(const std::vector<KeyValues> & context, const torch::Tensor & rows,
                                       const torch::Tensor & lengths, const torch::Tensor & tokens);
     // Image embeddings for ABS: mean and max of the stem's features, L2-normalised, [B, 2d].

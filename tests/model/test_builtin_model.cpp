@@ -91,12 +91,14 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
     model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, quick(10));
 
     const auto idx = all_indices(*bench);
-    ScoreOptions cached, uncached, whole;
+    ScoreOptions cached, uncached, whole, small_chunks;
     uncached.cache_image_features = false;
     whole.share_context = false;  // every option's full sequence through the decoder
+    small_chunks.batch_questions = 3;  // an image's questions split across chunks
     const auto a = model->score(*bench, idx, cached);
     const auto b = model->score(*bench, idx, uncached);
     const auto w = model->score(*bench, idx, whole);
+    const auto s = model->score(*bench, idx, small_chunks);
     REQUIRE(a.size() == bench->size());
     for (size_t i = 0; i < a.size(); ++i) {
         REQUIRE(a[i].size() == (*bench)[i].options.size());
@@ -105,6 +107,7 @@ TEST_CASE("scores: one per option, the same with and without the image-feature c
             CHECK(a[i][k] < 0);  // a log-likelihood
             CHECK(a[i][k] == Approx(b[i][k]).margin(1e-5));
             CHECK(a[i][k] == Approx(w[i][k]).margin(1e-4));
+            CHECK(a[i][k] == Approx(s[i][k]).margin(1e-5));
         }
     }
     fixtures::TempDir saved;
