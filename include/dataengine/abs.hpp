@@ -47,6 +47,11 @@ struct AbsOptions {
     // gain_floor x that best gain, so a type measured once as flat is still retried a little.
     double prior_gain = 1.0;
     double gain_floor = 0.1;
+    // Observations of a type are pooled with weights that shrink by gain_memory for each later
+    // observation of the same type (1: all alike). Gains per sample fall as a type's data grows,
+    // and the first observation (the seed training's curve, which includes learning the answer
+    // format) overstates them most: the latest measures the next round best.
+    double gain_memory = 0.5;
 
     // In-context examples.
     int    examples_per_query   = 2;    // as v1

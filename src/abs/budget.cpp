@@ -71,13 +71,17 @@ std::vector<int> allocate_counts(const std::vector<double> & weights, int budget
 namespace abs {
 namespace {
 
-// Gain per added sample by type: accuracy gain over samples added, pooled over observations.
-std::map<std::string, double> measured_gains(const std::vector<GainObservation> & gains) {
+// Gain per added sample by type: accuracy gain over samples added, pooled over observations,
+// each weighted by memory^(number of later observations of its type).
+std::map<std::string, double> measured_gains(const std::vector<GainObservation> & gains, double memory) {
     std::map<std::string, std::pair<double, double>> sums;  // type -> (gain, added)
-    for (const GainObservation & g : gains) {
-        if (g.added <= 0) continue;
-        sums[g.type].first += g.accuracy_gain;
-        sums[g.type].second += g.added;
+    std::map<std::string, double> weight;                   // type -> weight of the next-earlier observation
+    for (auto g = gains.rbegin(); g != gains.rend(); ++g) {
+        if (g->added <= 0) continue;
+        const double w = weight.emplace(g->type, 1.0).first->second;
+        sums[g->type].first += w * g->accuracy_gain;
+        sums[g->type].second += w * g->added;
+        weight[g->type] = w * memory;
     }
     std::map<std::string, double> out;
     for (const auto & [type, s] : sums) out[type] = std::max(0.0, s.first / s.second);
@@ -100,7 +104,7 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
     }
     if (types.empty()) throw Error(Status::Invalid, "ABS: the report has no question types to plan for");
 
-    const auto measured = measured_gains(gains);
+    const auto measured = measured_gains(gains, options.gain_memory);
     double best_gain = 0;
     for (const auto & [type, g] : measured) best_gain = std::max(best_gain, g);
     const double optimistic = measured.empty() || best_gain <= 0 ? options.prior_gain : best_gain;

@@ -23,11 +23,11 @@ int GenerationPlan::count(std::string_view type) const {
 AbsSampler::AbsSampler(AbsOptions options) : options_(std::move(options)) {
     const AbsOptions & o = options_;
     if (o.budget < 0 || o.gamma <= 0 || o.floor < 0 || o.temperature <= 0 || o.min_bad_cases < 0 || o.prior_gain <= 0 ||
-        o.gain_floor < 0 || o.gain_floor > 1 || o.examples_per_query < 0 || o.duplicate_similarity < 0 ||
-        o.duplicate_similarity > 1 || o.top_k < 1 || o.explore_every < 0 || o.max_objects < 0)
+        o.gain_floor < 0 || o.gain_floor > 1 || !(o.gain_memory > 0 && o.gain_memory <= 1) || o.examples_per_query < 0 ||
+        o.duplicate_similarity < 0 || o.duplicate_similarity > 1 || o.top_k < 1 || o.explore_every < 0 || o.max_objects < 0)
         throw Error(Status::Invalid, "ABS options: budget, floor, min_bad_cases, examples_per_query, explore_every and "
                                      "max_objects must be >= 0; gamma, temperature and prior_gain > 0; gain_floor and "
-                                     "duplicate_similarity in [0, 1]; top_k >= 1");
+                                     "duplicate_similarity in [0, 1]; gain_memory in (0, 1]; top_k >= 1");
 }
 
 namespace {

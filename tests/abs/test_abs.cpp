@@ -136,6 +136,25 @@ TEST_CASE("weight rules: v1, v2, uniform and the gain-aware default", "[abs]") {
     CHECK_FALSE(gain.types[1].gain_measured);
     CHECK(gain.types[1].gain_per_sample == Approx(0.001));
     CHECK(gain.types[0].gain_per_sample == Approx(0.0001));  // the floor: 10 % of the best
+    // Later observations count more: a and c gained the same 10 points over their first 100
+    // samples; then a gained nothing from 100 more and c 5 points. Pooled alike (memory 1) a's
+    // rate is 0.0005, c's 0.00075; with memory 0.5 a's is 0.05/150 and c's 0.1/150 (first
+    // observation at half weight), so c gets twice a's weight per unit of error.
+    PlanContext later;
+    later.gains = {{"a", 100, 0.1}, {"c", 100, 0.1}, {"a", 100, 0.0}, {"c", 100, 0.05}};
+    AbsOptions alike = AbsOptions::preset("gain");
+    alike.gain_memory = 1;
+    const GenerationPlan pooled = plan_with(alike, later, 24);
+    CHECK(pooled.types[0].gain_per_sample == Approx(0.0005));
+    CHECK(pooled.types[2].gain_per_sample == Approx(0.00075));
+    const GenerationPlan recent = plan_with(AbsOptions::preset("gain"), later, 24);
+    CHECK(recent.types[0].gain_per_sample == Approx(0.05 / 150));
+    CHECK(recent.types[2].gain_per_sample == Approx(0.1 / 150));
+    CHECK(recent.count("a") < pooled.count("a"));
+    CHECK(recent.count("c") > pooled.count("c"));
+    AbsOptions forgetful = AbsOptions::preset("gain");
+    forgetful.gain_memory = 0;
+    CHECK_THROWS_AS(AbsSampler(forgetful), Error);
     // Without measurements the gain rule is the error rule: 7.4, 0.9, 3.7.
     const GenerationPlan first_round = plan_with(AbsOptions::preset("gain"));
     CHECK((first_round.count("a") == 7 && first_round.count("b") == 1 && first_round.count("c") == 4));
