@@ -13,7 +13,7 @@ namespace {
 constexpr const char * kHelp =
     "usage: dataengine eval --bench FILE --format mmbench|aokvqa|seed|jsonl --predictions FILE...\n"
     "                       [--circular] [--out report.json] [--markdown report.md] [--name NAME]\n"
-    "       dataengine eval --model MODEL --bench FILE [--format jsonl] [--circular] [--out ...]\n"
+    "       dataengine eval --model MODEL --bench FILE [--format jsonl] [--circular] [--out ...] [--threads N] [--batch-questions 16]\n"
     "\n"
     "With --model the model answers (each option scored by its likelihood) instead of a file.\n"
     "\n"
@@ -41,7 +41,7 @@ int run_eval(int argc, char ** argv) {
             std::fputs(kHelp, stdout);
             return 0;
         }
-    const Args args(argc, argv, {"circular"}, {"predictions"}, {"bench", "format", "out", "markdown", "name", "model", "threads"});
+    const Args args(argc, argv, {"circular"}, {"predictions"}, {"bench", "format", "out", "markdown", "name", "model", "threads", "batch-questions"});
     if (!args.positional().empty()) throw std::invalid_argument("unexpected argument '" + args.positional()[0] + "'");
     const std::string         bench_path = args.require("bench");
     const dataengine::Format  format     = dataengine::parse_format(args.get("format", args.has("model") ? "jsonl" : ""));
@@ -60,6 +60,7 @@ int run_eval(int argc, char ** argv) {
         auto model = dataengine::load_model(args.get("model"));
         dataengine::ScoreOptions score;
         score.threads = std::stoi(args.get("threads", "0"));
+        score.batch_questions = std::stoi(args.get("batch-questions", std::to_string(score.batch_questions)));
         report = dataengine::evaluate_model(*model, bench, options, score, show_progress);
     } else {
         dataengine::Evaluator evaluator(bench, options);

@@ -1,5 +1,6 @@
 // dataengine loop: the closed loop on the embedded world (the README's main command), and
 // --compare: strategies at the same budget from the same start, over seeds.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -91,6 +92,48 @@ void run_loop(dataengine::Loop & loop, const std::string & label) {
     }
 }
 
+// The per-type view of a comparison: round 0 and each strategy's final test accuracy per type,
+// mean and range over seeds — where each strategy's data went and what it bought. Appends the
+// same figures to `json` as "by_type".
+std::string per_type_table(const std::vector<std::string> & strategies, const std::map<std::string, std::vector<double>> & start,
+                           const std::map<std::string, std::map<std::string, std::vector<double>>> & final_by_type,
+                           std::string & json) {
+    auto mean = [](const std::vector<double> & v) {
+        double total = 0;
+        for (const double x : v) total += x;
+        return v.empty() ? 0.0 : total / double(v.size());
+    };
+    std::string md = "\n## Final test accuracy per type (circular, %; mean, min..max over seeds)\n\n| type | round 0 |";
+    std::string rule = "|---|---:|";
+    for (const std::string & s : strategies) {
+        md += " " + s + " |";
+        rule += "---:|";
+    }
+    md += "\n" + rule + "\n";
+    json += ",\"by_type\":{";
+    bool first = true;
+    for (const auto & [type, r0] : start) {
+        md += fmt::format("| {} | {:.1f} |", type, 100 * mean(r0));
+        json += fmt::format("{}\"{}\":{{\"round0\":{:.4f}", first ? "" : ",", type, mean(r0));
+        first = false;
+        for (const std::string & s : strategies) {
+            const auto by_type = final_by_type.find(s);
+            if (by_type == final_by_type.end() || !by_type->second.count(type)) {
+                md += " – |";
+                continue;
+            }
+            const std::vector<double> & v = by_type->second.at(type);
+            const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+            md += fmt::format(" {:.1f} ({:.1f}..{:.1f}) |", 100 * mean(v), 100 * *lo, 100 * *hi);
+            json += fmt::format(",\"{}\":{:.4f}", s, mean(v));
+        }
+        md += "\n";
+        json += "}";
+    }
+    json += "}";
+    return md;
+}
+
 int compare(const Args & args) {
     const dataengine::LoopOptions base = loop_options(args);
     const int seeds = std::stoi(args.get("seeds", "3"));
@@ -102,6 +145,9 @@ int compare(const Args & args) {
     // result[strategy][seed] = (final overall, mean of the 3 weakest types at round 0)
     std::map<std::string, std::vector<std::pair<double, double>>> result;
     std::map<std::string, std::vector<double>> start;
+    // Final test accuracy per type, by strategy and then type (one value per seed), and at round 0.
+    std::map<std::string, std::map<std::string, std::vector<double>>> final_by_type;
+    std::map<std::string, std::vector<double>> start_by_type;
     for (int seed = 0; seed < seeds; ++seed) {
         std::string first_dir;
         for (const std::string & strategy : strategies) {
@@ -140,6 +186,9 @@ int compare(const Args & args) {
             };
             result[strategy].emplace_back(records.back().test.overall.accuracy(), weak_mean(records.back().test));
             if (start[strategy].size() < size_t(seed + 1)) start[strategy].push_back(r0.test.overall.accuracy());
+            for (const auto & [type, score] : records.back().test.by_type) final_by_type[strategy][type].push_back(score.accuracy());
+            if (strategy == strategies.front())
+                for (const auto & [type, score] : r0.test.by_type) start_by_type[type].push_back(score.accuracy());
         }
     }
     std::string md = fmt::format("## Strategies at equal budget ({} per round, {} rounds, {} seeds): final test accuracy (circular, %)\n\n"
@@ -165,7 +214,9 @@ int compare(const Args & args) {
                             "\"weakest\":{:.4f},\"weakest_min\":{:.4f},\"weakest_max\":{:.4f}}}",
                             i ? "," : "", strategies[i], runs.size(), o / n, omin, omax, w / n, wmin, wmax);
     }
-    json += "]}\n";
+    json += "]";
+    md += per_type_table(strategies, start_by_type, final_by_type, json);
+    json += "}\n";
     dataengine::write_file_atomic(base.state_dir + "/compare.md", md);
     dataengine::write_file_atomic(base.state_dir + "/compare.json", json);
     std::fputs(md.c_str(), stdout);
