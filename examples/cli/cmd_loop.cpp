@@ -92,17 +92,29 @@ void run_loop(dataengine::Loop & loop, const std::string & label) {
     }
 }
 
+// Mean and range of one figure over seeds.
+struct Spread {
+    double mean = 0, lo = 0, hi = 0;
+};
+
+Spread spread(const std::vector<double> & values) {
+    if (values.empty()) return {};
+    Spread s{0, values.front(), values.front()};
+    for (const double v : values) {
+        s.mean += v;
+        s.lo = std::min(s.lo, v);
+        s.hi = std::max(s.hi, v);
+    }
+    s.mean /= double(values.size());
+    return s;
+}
+
 // The per-type view of a comparison: round 0 and each strategy's final test accuracy per type,
 // mean and range over seeds — where each strategy's data went and what it bought. Appends the
 // same figures to `json` as "by_type".
 std::string per_type_table(const std::vector<std::string> & strategies, const std::map<std::string, std::vector<double>> & start,
                            const std::map<std::string, std::map<std::string, std::vector<double>>> & final_by_type,
                            std::string & json) {
-    auto mean = [](const std::vector<double> & v) {
-        double total = 0;
-        for (const double x : v) total += x;
-        return v.empty() ? 0.0 : total / double(v.size());
-    };
     std::string md = "\n## Final test accuracy per type (circular, %; mean, min..max over seeds)\n\n| type | round 0 |";
     std::string rule = "|---|---:|";
     for (const std::string & s : strategies) {
@@ -113,8 +125,8 @@ std::string per_type_table(const std::vector<std::string> & strategies, const st
     json += ",\"by_type\":{";
     bool first = true;
     for (const auto & [type, r0] : start) {
-        md += fmt::format("| {} | {:.1f} |", type, 100 * mean(r0));
-        json += fmt::format("{}\"{}\":{{\"round0\":{:.4f}", first ? "" : ",", type, mean(r0));
+        md += fmt::format("| {} | {:.1f} |", type, 100 * spread(r0).mean);
+        json += fmt::format("{}\"{}\":{{\"round0\":{:.4f}", first ? "" : ",", type, spread(r0).mean);
         first = false;
         for (const std::string & s : strategies) {
             const auto by_type = final_by_type.find(s);
@@ -122,10 +134,9 @@ std::string per_type_table(const std::vector<std::string> & strategies, const st
                 md += " – |";
                 continue;
             }
-            const std::vector<double> & v = by_type->second.at(type);
-            const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-            md += fmt::format(" {:.1f} ({:.1f}..{:.1f}) |", 100 * mean(v), 100 * *lo, 100 * *hi);
-            json += fmt::format(",\"{}\":{:.4f}", s, mean(v));
+            const Spread v = spread(by_type->second.at(type));
+            md += fmt::format(" {:.1f} ({:.1f}..{:.1f}) |", 100 * v.mean, 100 * v.lo, 100 * v.hi);
+            json += fmt::format(",\"{}\":{:.4f}", s, v.mean);
         }
         md += "\n";
         json += "}";
@@ -142,8 +153,8 @@ int compare(const Args & args) {
         if (!dataengine::trim(s).empty()) strategies.push_back(dataengine::trim(s));
     if (strategies.empty()) throw dataengine::Error(dataengine::Status::Invalid, "--compare needs strategies, e.g. gain,v1,uniform");
     namespace fs = std::filesystem;
-    // result[strategy][seed] = (final overall, mean of the 3 weakest types at round 0)
-    std::map<std::string, std::vector<std::pair<double, double>>> result;
+    // Per strategy, one value per seed: final overall, and the mean of the 3 types weakest at round 0.
+    std::map<std::string, std::vector<double>> final_overall, final_weakest;
     std::map<std::string, std::vector<double>> start;
     // Final test accuracy per type, by strategy and then type (one value per seed), and at round 0.
     std::map<std::string, std::map<std::string, std::vector<double>>> final_by_type;
@@ -184,7 +195,8 @@ int compare(const Args & args) {
                 for (const auto & [acc, type] : weakest) total += report.by_type.count(type) ? report.by_type.at(type).accuracy() : 0;
                 return weakest.empty() ? 0.0 : total / double(weakest.size());
             };
-            result[strategy].emplace_back(records.back().test.overall.accuracy(), weak_mean(records.back().test));
+            final_overall[strategy].push_back(records.back().test.overall.accuracy());
+            final_weakest[strategy].push_back(weak_mean(records.back().test));
             if (start[strategy].size() < size_t(seed + 1)) start[strategy].push_back(r0.test.overall.accuracy());
             for (const auto & [type, score] : records.back().test.by_type) final_by_type[strategy][type].push_back(score.accuracy());
             if (strategy == strategies.front())
@@ -196,23 +208,13 @@ int compare(const Args & args) {
                                  "|---|---:|---:|---:|---:|---:|\n", base.budget, base.rounds, seeds);
     std::string json = "{\"strategies\":[";
     for (size_t i = 0; i < strategies.size(); ++i) {
-        const auto & runs = result[strategies[i]];
-        double o = 0, w = 0, omin = 1, omax = 0, wmin = 1, wmax = 0, s0 = 0;
-        for (const auto & [overall, weak] : runs) {
-            o += overall;
-            w += weak;
-            omin = std::min(omin, overall);
-            omax = std::max(omax, overall);
-            wmin = std::min(wmin, weak);
-            wmax = std::max(wmax, weak);
-        }
-        for (const double v : start[strategies[i]]) s0 += v;
-        const double n = double(runs.size());
-        md += fmt::format("| {} | {:.1f} | {:.1f} | {:.1f}..{:.1f} | {:.1f} | {:.1f}..{:.1f} |\n", strategies[i], 100 * s0 / n, 100 * o / n,
-                          100 * omin, 100 * omax, 100 * w / n, 100 * wmin, 100 * wmax);
+        const std::string & name = strategies[i];
+        const Spread o = spread(final_overall[name]), w = spread(final_weakest[name]);
+        md += fmt::format("| {} | {:.1f} | {:.1f} | {:.1f}..{:.1f} | {:.1f} | {:.1f}..{:.1f} |\n", name, 100 * spread(start[name]).mean,
+                          100 * o.mean, 100 * o.lo, 100 * o.hi, 100 * w.mean, 100 * w.lo, 100 * w.hi);
         json += fmt::format("{}{{\"strategy\":\"{}\",\"seeds\":{},\"overall\":{:.4f},\"overall_min\":{:.4f},\"overall_max\":{:.4f},"
                             "\"weakest\":{:.4f},\"weakest_min\":{:.4f},\"weakest_max\":{:.4f}}}",
-                            i ? "," : "", strategies[i], runs.size(), o / n, omin, omax, w / n, wmin, wmax);
+                            i ? "," : "", name, final_overall[name].size(), o.mean, o.lo, o.hi, w.mean, w.lo, w.hi);
     }
     json += "]";
     md += per_type_table(strategies, start_by_type, final_by_type, json);

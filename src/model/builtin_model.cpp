@@ -256,7 +256,7 @@ public:
         torch::NoGradGuard no_grad;
         net_->eval();
         batches::ImageSource images(config_.image_size);
-        std::map<std::string, torch::Tensor> features;  // image key -> prefix [P, d]
+        std::map<std::string, torch::Tensor> features;  // image key -> prefix [P, d], while its questions last
         std::vector<std::vector<double>> out(indices.size());
         std::vector<std::string> keys(indices.size());
         for (size_t i = 0; i < indices.size(); ++i) {
@@ -266,6 +266,9 @@ public:
         // Questions about one image (its circular copies, say) are scored side by side, so that a
         // chunk runs each of its images through the decoder once.
         const std::vector<size_t> order = grouped_by_key(keys);
+        // Where each image's last question sits in that order: its prefix is dropped after it.
+        std::map<std::string, size_t> last_use;
+        for (size_t j = 0; j < order.size(); ++j) last_use[keys[order[j]]] = j;
         ProgressReporter reporter(progress, "score", int64_t(indices.size()));
         const size_t chunk = size_t(std::max(1, options.batch_questions));
         for (size_t begin = 0; begin < order.size(); begin += chunk) {
@@ -321,6 +324,8 @@ public:
                     out[order[owner[size_t(n)].first]][size_t(owner[size_t(n)].second)] = total;
                 }
             }
+            for (const std::string & key : chunk_keys)
+                if (last_use[key] < end) features.erase(key);
             reporter.update(int64_t(end));
         }
         return out;

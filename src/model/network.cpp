@@ -31,6 +31,13 @@ torch::Tensor BlockImpl::forward(const torch::Tensor & x, const torch::Tensor & 
     return h + down(torch::gelu(up(norm2(h))));
 }
 
+KeyValues BlockImpl::key_values(const torch::Tensor & x) {
+    const int64_t B = x.size(0), T = x.size(1), D = x.size(2), H = heads, E = D / H;
+    auto kv = torch::nn::functional::linear(norm1(x), qkv->weight.narrow(0, D, 2 * D), qkv->bias.narrow(0, D, 2 * D))
+                  .view({B, T, 2, H, E}).permute({2, 0, 3, 1, 4});  // [2, B, H, T, E]
+    return {kv[0], kv[1]};
+}
+
 namespace {
 
 void conv_bn(torch::nn::Sequential & stem, int in, int out, int stride) {
@@ -149,7 +156,9 @@ std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, co
     auto x    = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
     auto mask = prefix_lm_mask(P, T, x.options(), config.bidirectional_prompt ? prompt_lengths : torch::Tensor());
     std::vector<KeyValues> cache(blocks->size());
-    for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, mask, nullptr, &cache[i]);
+    const size_t last = blocks->size() - 1;
+    for (size_t i = 0; i < last; ++i) x = blocks[i]->as<Block>()->forward(x, mask, nullptr, &cache[i]);
+    cache[last] = blocks[last]->as<Block>()->key_values(x);
     return cache;
 }
 
@@ -157,7 +166,9 @@ std::vector<KeyValues> MllmImpl::image_context(const torch::Tensor & prefix_toke
     TORCH_CHECK(!config.bidirectional_prompt, "image_context: the prompt is part of the prefix");
     auto x = prefix_tokens;
     std::vector<KeyValues> cache(blocks->size());
-    for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, torch::Tensor(), nullptr, &cache[i]);
+    const size_t last = blocks->size() - 1;
+    for (size_t i = 0; i < last; ++i) x = blocks[i]->as<Block>()->forward(x, torch::Tensor(), nullptr, &cache[i]);
+    cache[last] = blocks[last]->as<Block>()->key_values(x);
     return cache;
 }
 
@@ -167,12 +178,14 @@ std::vector<KeyValues> MllmImpl::text_context(const std::vector<KeyValues> & ima
     const int64_t T = tokens.size(1), P = image.front().keys.size(2);
     auto x = token_embedding(tokens) + text_positions.narrow(1, 0, T);
     // Text sees the whole image and earlier text: the text rows of the prefix-LM mask.
-    auto mask = torch::cat({torch::zeros({T, P}, x.options()), torch::triu(torch::full({T, T}, -1e9, x.options()), 1)}, 1);
+    auto mask = prefix_lm_mask(P, T, x.options(), torch::Tensor()).narrow(0, P, T);
     std::vector<KeyValues> cache(blocks->size());
+    const size_t last = blocks->size() - 1;
     for (size_t i = 0; i < blocks->size(); ++i) {
         const KeyValues past{image[i].keys.index_select(0, images), image[i].values.index_select(0, images)};
         KeyValues own;
-        x = blocks[i]->as<Block>()->forward(x, mask, &past, &own);
+        if (i < last) x = blocks[i]->as<Block>()->forward(x, mask, &past, &own);
+        else own = blocks[i]->as<Block>()->key_values(x);
         cache[i] = {torch::cat({past.keys, own.keys}, 2), torch::cat({past.values, own.values}, 2)};
     }
     return cache;

@@ -28,6 +28,9 @@ struct BlockImpl : torch::nn::Module {
     // receives this call's own keys and values.
     torch::Tensor forward(const torch::Tensor & x, const torch::Tensor & mask, const KeyValues * past = nullptr,
                           KeyValues * keep = nullptr);
+    // Only this layer's keys and values of x: what the last layer of a cached context must
+    // give, since nothing reads its outputs.
+    KeyValues key_values(const torch::Tensor & x);
     int heads;
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
     torch::nn::Linear    qkv{nullptr}, proj{nullptr}, up{nullptr}, down{nullptr};
