@@ -331,6 +331,10 @@ typedef struct de_train_options {
     int32_t        with_rationale;  /* QM-AE targets, default 0 */
     de_progress_fn progress;        /* called on the calling thread; non-zero return aborts */
     void *         progress_user_data;
+    /* Built-in model: where samples carry object boxes (extra "boxes", box lines as pool
+     * descriptions print them), image tokens also learn the words naming the object at their
+     * place; this weight scales that loss (0: off; default 0, stage 1's default 1). */
+    double         grounding_weight;
     /* append new fields here, never insert */
 } de_train_options;
 
@@ -345,10 +349,14 @@ typedef struct de_train_source {
 
 DE_API de_status de_model_options_init(de_model_options * options, size_t struct_size);
 DE_API de_status de_train_options_init(de_train_options * options, size_t struct_size);
+/* Stage 1's defaults (1200 steps, learning rate 1e-3, 50 warmup steps, grounding 1), for
+ * de_model_pretrained. */
+DE_API de_status de_pretrain_options_init(de_train_options * options, size_t struct_size);
 
 /* A new built-in model with random weights and the vocabulary of the world written in world_dir. */
 DE_API de_status de_model_create_for_world(const char * world_dir, const de_model_options * options, de_model_t ** out);
-/* The world's stage-1 model, trained on its captions or loaded from world_dir/stage1 (cached). */
+/* The world's stage-1 model, trained on its captions or loaded from world_dir/stage1 (cached
+ * per settings). `options`: from de_pretrain_options_init, or NULL for those defaults. */
 DE_API de_status de_model_pretrained(const char * world_dir, const de_train_options * options, de_model_t ** out);
 DE_API de_status de_model_load(const char * dir, de_model_t ** out);
 DE_API de_status de_model_save(const de_model_t * model, const char * dir);
@@ -455,6 +463,14 @@ typedef struct de_abs_options {
     /* Pool ids not to use again (earlier rounds). */
     const char * const * used_images;
     size_t        used_count;
+    /* The weight rule's settings. Negative: the preset's value (de_abs_options_init sets -1). */
+    double        gamma;             /* power rule w = max(weight_floor, e^gamma): v1 1, v2 0.5 */
+    double        weight_floor;      /* weight of a type with (near) zero error */
+    double        temperature;       /* > 1 flattens the weights, < 1 sharpens them */
+    int32_t       min_bad_cases;     /* types with fewer bad cases get nothing (v1: 2) */
+    double        prior_gain;        /* gain rule: the gain assumed before any was measured */
+    double        gain_floor;        /* a measured gain counts at least this x the best one (0.1) */
+    double        gain_memory;       /* each observation weighs this much less per later one (0.5) */
     /* append new fields here, never insert */
 } de_abs_options;
 

@@ -130,6 +130,14 @@ de_status de_abs_options_init(de_abs_options * options, size_t struct_size) {
     if (DE_HAS_FIELD(options, duplicate_similarity)) options->duplicate_similarity = d.duplicate_similarity;
     if (DE_HAS_FIELD(options, top_k)) options->top_k = d.top_k;
     if (DE_HAS_FIELD(options, explore_every)) options->explore_every = d.explore_every;
+    // The rule's settings depend on the preset, chosen later: -1 keeps the preset's.
+    if (DE_HAS_FIELD(options, gamma)) options->gamma = -1;
+    if (DE_HAS_FIELD(options, weight_floor)) options->weight_floor = -1;
+    if (DE_HAS_FIELD(options, temperature)) options->temperature = -1;
+    if (DE_HAS_FIELD(options, min_bad_cases)) options->min_bad_cases = -1;
+    if (DE_HAS_FIELD(options, prior_gain)) options->prior_gain = -1;
+    if (DE_HAS_FIELD(options, gain_floor)) options->gain_floor = -1;
+    if (DE_HAS_FIELD(options, gain_memory)) options->gain_memory = -1;
     return DE_OK;
 }
 
@@ -148,6 +156,16 @@ de_status de_abs_plan(const de_report_t * report, const de_dataset_t * benchmark
         if (DE_HAS_FIELD(o, top_k)) a.top_k = o->top_k;
         if (DE_HAS_FIELD(o, explore_every)) a.explore_every = o->explore_every;
         if (DE_HAS_FIELD(o, max_objects)) a.max_objects = o->max_objects;
+        auto rule_setting = [](double given, double & field) {
+            if (given >= 0) field = given;
+        };
+        if (DE_HAS_FIELD(o, gamma)) rule_setting(o->gamma, a.gamma);
+        if (DE_HAS_FIELD(o, weight_floor)) rule_setting(o->weight_floor, a.floor);
+        if (DE_HAS_FIELD(o, temperature)) rule_setting(o->temperature, a.temperature);
+        if (DE_HAS_FIELD(o, min_bad_cases) && o->min_bad_cases >= 0) a.min_bad_cases = o->min_bad_cases;
+        if (DE_HAS_FIELD(o, prior_gain)) rule_setting(o->prior_gain, a.prior_gain);
+        if (DE_HAS_FIELD(o, gain_floor)) rule_setting(o->gain_floor, a.gain_floor);
+        if (DE_HAS_FIELD(o, gain_memory)) rule_setting(o->gain_memory, a.gain_memory);
         PlanContext context;
         if (DE_HAS_FIELD(o, gains_json) && o->gains_json) context.gains = gains_from_json(o->gains_json, "de_abs_options.gains_json");
         if (DE_HAS_FIELD(o, embedding_dim) && o->example_count > 0) {

@@ -23,6 +23,7 @@ void train_fields(Options * o, Config & t, Visit visit) {
     if (DE_HAS_FIELD(o, seed)) visit(o->seed, t.seed);
     if (DE_HAS_FIELD(o, threads)) visit(o->threads, t.threads);
     if (DE_HAS_FIELD(o, with_rationale)) visit(o->with_rationale, t.with_rationale);
+    if (DE_HAS_FIELD(o, grounding_weight)) visit(o->grounding_weight, t.grounding_weight);
 }
 
 template <class Options, class Config, class Visit>
@@ -85,6 +86,13 @@ de_status de_train_options_init(de_train_options * options, size_t struct_size) 
     return DE_OK;
 }
 
+de_status de_pretrain_options_init(de_train_options * options, size_t struct_size) {
+    const de_status status = capi::init_options(options, struct_size, "de_pretrain_options_init");
+    if (status != DE_OK) return status;
+    capi::write_train_options(PretrainOptions{}.train, options);
+    return DE_OK;
+}
+
 de_status de_model_create_for_world(const char * world_dir, const de_model_options * options, de_model_t ** out) {
     if (out) *out = nullptr;
     if (!world_dir || !out) return null_argument("de_model_create_for_world");
@@ -100,12 +108,8 @@ de_status de_model_pretrained(const char * world_dir, const de_train_options * o
     if (capi::bad_options_size(options)) return fail(DE_EINVALID, "de_model_pretrained: options.struct_size is wrong");
     return guard([&] {
         PretrainOptions p;
-        if (options) {
-            const TrainOptions given = train_options(options);
-            if (DE_HAS_FIELD(options, steps)) p.train.steps = given.steps;
-            if (DE_HAS_FIELD(options, threads)) p.train.threads = given.threads;
-            if (DE_HAS_FIELD(options, seed)) p.train.seed = given.seed;
-        }
+        // The host's fields over stage 1's defaults (a struct from before a field keeps its default).
+        if (options) train_fields(options, p.train, to_cpp);
         *out = new de_model{pretrained_model(world_dir, p, train_progress(options))};
     });
 }

@@ -67,7 +67,8 @@ int run_train(int argc, char ** argv) {
     if (args.has("init")) {
         model = dataengine::load_model(args.get("init"));
     } else {
-        const std::string world = args.get("world", std::filesystem::path(files[0]).parent_path().string());
+        std::string world = args.get("world", std::filesystem::path(files[0]).parent_path().string());
+        if (world.empty()) world = ".";  // a training file in the working directory
         if (!dataengine::file_exists(world + "/world.json"))
             throw std::invalid_argument("no --init model and no world at '" + world + "' (give --init or --world)");
         model = dataengine::pretrained_model(world, pretrain_options_for(args), ProgressLine("pretrain"));

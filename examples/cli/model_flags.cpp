@@ -3,7 +3,7 @@
 namespace cli {
 
 const std::vector<std::string> & model_shape_options() {
-    static const std::vector<std::string> names = {"dim", "heads", "encoder-layers", "decoder-layers", "image-tokens-side", "prefix-side", "grid-convs", "bidirectional-prompt"};
+    static const std::vector<std::string> names = {"dim", "heads", "encoder-layers", "decoder-layers", "image-tokens-side", "prefix-side", "grid-convs", "bidirectional-prompt", "grounding"};
     return names;
 }
 
@@ -31,6 +31,7 @@ dataengine::ModelConfig model_config(const Args & args) {
 dataengine::PretrainOptions pretrain_options_for(const Args & args) {
     dataengine::PretrainOptions options;
     options.config = model_config(args);
+    if (args.has("grounding")) options.train.grounding_weight = std::stod(args.get("grounding"));
     return options;
 }
 

@@ -89,7 +89,7 @@ int main(int argc, char ** argv) {
 
     /* Stage 1 (cached next to the world), then the seed set. */
     de_train_options to;
-    TRY(de_train_options_init(&to, sizeof to));
+    TRY(de_pretrain_options_init(&to, sizeof to));
     to.progress           = progress_line;
     to.progress_user_data = "stage 1";
     if (tiny) to.steps = 10;

@@ -190,6 +190,9 @@ struct BoxObject {
 // Captions, one per line, then one line per object "name: [x1, y1, x2, y2]" with coordinates
 // printed as Python prints round(v, 3), e.g. "person: [0.12, 0.4, 0.631, 1.0]".
 std::string describe_image(const std::vector<std::string> & captions, const std::vector<BoxObject> & objects);
+// The box lines of such a description, in order; caption lines and lines that are not
+// "name: [x1, y1, x2, y2]" with four numbers in 0..1 (x1 <= x2, y1 <= y2) are skipped.
+std::vector<BoxObject> parse_box_lines(std::string_view description);
 
 struct PoolImage {
     std::string              id;

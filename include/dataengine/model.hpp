@@ -74,6 +74,10 @@ struct TrainOptions {
     int      threads      = 0;    // LibTorch intra-op threads; 0: all cores (it defaults to 1 otherwise)
     int      loader_threads = 1;  // background threads that decode and batch images
     bool     with_rationale = false;  // QM-AE targets
+    // Grounding objective (built-in model): where a sample carries object boxes (extra["boxes"],
+    // box lines as describe_image prints them), each image token also learns which words name the
+    // object at its place; this weight scales that loss against the text loss (0: off).
+    double   grounding_weight = 0;
     // Checkpoints: every N steps (0: none) into checkpoint_dir, which resume() reads back.
     int         checkpoint_every = 0;
     std::string checkpoint_dir;
@@ -82,6 +86,7 @@ struct TrainOptions {
 struct TrainReport {
     int                 steps = 0;
     std::vector<double> losses;  // mean loss per step
+    std::vector<double> grounding_losses;  // the grounding objective's part, per step (when on)
     double              seconds = 0;
     double              samples_per_second = 0;
     double              first_loss() const { return losses.empty() ? 0 : losses.front(); }
@@ -165,12 +170,16 @@ Tokenizer world_tokenizer(const std::string & world_dir);
 
 struct PretrainOptions {
     ModelConfig  config;
-    TrainOptions train;  // defaults below: about 8 minutes on 2 CPU cores
+    TrainOptions train;  // defaults below
     PretrainOptions() {
         train.steps         = 1200;
         train.batch_size    = 64;
         train.learning_rate = 1e-3;
         train.warmup_steps  = 50;
+        // Image tokens also learn what is at their place (from the captions' boxes): without it
+        // the glyph stayed at chance and shapes were confused (text 27 -> 72 %, identity 64 -> 71 %
+        // on world seed 1's test after stage 2).
+        train.grounding_weight = 1.0;
     }
 };
 

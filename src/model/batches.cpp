@@ -82,6 +82,40 @@ std::pair<torch::Tensor, torch::Tensor> Sequences::tensors() {
     return {to_tensor(tokens), to_tensor(targets)};
 }
 
+void grounding_targets(const Tokenizer & tokenizer, const std::vector<BoxObject> & boxes, int side, torch::Tensor row) {
+    std::vector<std::vector<int>> words;
+    for (const BoxObject & b : boxes) words.push_back(tokenizer.encode(b.name));
+    auto cells = row.accessor<float, 2>();
+    for (int gy = 0; gy < side; ++gy)
+        for (int gx = 0; gx < side; ++gx) {
+            const double x = (gx + 0.5) / side, y = (gy + 0.5) / side;
+            int    best = -1;
+            double best_area = 2;
+            for (size_t i = 0; i < boxes.size(); ++i) {
+                const BoxObject & b = boxes[i];
+                const double area = (b.x2 - b.x1) * (b.y2 - b.y1);
+                // The smallest box: where boxes overlap, the small object usually lies on the large one.
+                if (x >= b.x1 && x <= b.x2 && y >= b.y1 && y <= b.y2 && area < best_area) {
+                    best      = int(i);
+                    best_area = area;
+                }
+            }
+            auto cell = cells[gy * side + gx];
+            int  known = 0;
+            if (best >= 0)
+                for (const int id : words[size_t(best)])
+                    if (id != Tokenizer::kUnk && cell[id] == 0) {
+                        cell[id] = 1;
+                        ++known;
+                    }
+            if (known == 0) {
+                cell[Tokenizer::kPad] = 1;  // nothing here
+                known = 1;
+            }
+            for (int64_t id = 0; id < row.size(1); ++id) cell[id] /= float(known);
+        }
+}
+
 Loader::Loader(const std::vector<TrainSource> & sources, const TrainOptions & options, const Tokenizer & tokenizer,
                const ModelConfig & config, int64_t first_step, int64_t end_step)
     : sources_(sources), options_(options), tokenizer_(tokenizer), config_(config), images_(config.image_size),
@@ -112,6 +146,13 @@ Batch Loader::make(int64_t step) {
     const int B = options_.batch_size, T = config_.max_text_tokens;
     std::vector<std::shared_ptr<const Image>> images;
     Sequences sequences;
+    Batch batch;
+    const bool grounding = options_.grounding_weight > 0;
+    const int  side      = config_.image_tokens_side;
+    if (grounding) {
+        batch.grounding = torch::zeros({B, side * side, tokenizer_.size()});
+        batch.grounded  = torch::zeros({B});
+    }
     for (int b = 0; b < B; ++b) {
         double pick = rng.uniform() * total;
         size_t src  = 0;
@@ -119,6 +160,13 @@ Batch Loader::make(int64_t step) {
         const TrainSource & source = sources_[src];
         const Sample &      s      = (*source.data)[rng.below(source.data->size())];
         images.push_back(images_.get(*source.data, s));
+        if (grounding) {
+            const auto boxes = s.extra.find("boxes");
+            if (boxes != s.extra.end()) {
+                grounding_targets(tokenizer_, parse_box_lines(boxes->second), side, batch.grounding[b]);
+                batch.grounded[b] = 1;
+            }
+        }
         if (source.kind == TrainSource::Kind::Captions) {
             if (s.direct_answers.empty()) throw Error(Status::Invalid, "train: caption sample '" + s.id + "' has no caption");
             sequences.add(tokenizer_, "", s.direct_answers.front(), T);
@@ -136,7 +184,6 @@ Batch Loader::make(int64_t step) {
             sequences.add(tokenizer_, question_prompt(shuffled), answer_text(shuffled, shuffled.answer, options_.with_rationale), T);
         }
     }
-    Batch batch;
     batch.images  = images_.tensor(images);
     std::tie(batch.tokens, batch.targets) = sequences.tensors();
     batch.step    = step;

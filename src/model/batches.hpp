@@ -30,6 +30,9 @@ struct Batch {
     torch::Tensor images;   // [B, 3, S, S]
     torch::Tensor tokens;   // [B, T] input ids (<bos> first)
     torch::Tensor targets;  // [B, T] next-token ids, kIgnore where no loss
+    // With a grounding weight: [B, G*G, vocab], the words naming the object at a token's place
+    // (grounding_targets), and [B], 1 for the rows whose sample has boxes. Undefined otherwise.
+    torch::Tensor grounding, grounded;
     int64_t       step = 0;
 };
 
@@ -50,6 +53,11 @@ struct Sequences {
 // Per row of targets [B, T] (CPU): how many input tokens come before the first one that predicts
 // a target, i.e. <bos> and the prompt; T for a row without targets. [B], int64.
 torch::Tensor prompt_lengths(const torch::Tensor & targets);
+
+// Per cell of a side x side grid over the image (row-major), the words naming the smallest box
+// that contains the cell's centre, as a distribution (equal shares) into `row` [side*side, vocab];
+// <pad> where no box does.
+void grounding_targets(const Tokenizer & tokenizer, const std::vector<BoxObject> & boxes, int side, torch::Tensor row);
 
 // Makes batch `step` of a training run deterministically from (seed, step), in a background
 // thread, a few batches ahead of the trainer.

@@ -125,10 +125,19 @@ public:
             throw Error(Status::Invalid, "train: steps >= 0, batch_size >= 1 and a positive learning rate are required");
         set_threads(options.threads);
         torch::manual_seed(options.seed);
-        torch::optim::AdamW optimizer(net_->parameters(),
-                                      torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay));
+        if (!(options.grounding_weight >= 0)) throw Error(Status::Invalid, "train: grounding_weight must be >= 0");
+        // The grounding objective's head reads the encoder's tokens during training only; it is
+        // not part of the saved model (a checkpoint keeps it, so that a resumed run goes on alike).
+        torch::nn::Linear head{nullptr};
+        std::vector<torch::Tensor> parameters = net_->parameters();
+        if (options.grounding_weight > 0) {
+            head = torch::nn::Linear(config_.dim, tokenizer_.size());
+            head->to(device());
+            for (const auto & p : head->parameters()) parameters.push_back(p);
+        }
+        torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay));
         int64_t first_step = 0;
-        if (!options.checkpoint_dir.empty()) first_step = resume(options, optimizer);
+        if (!options.checkpoint_dir.empty()) first_step = resume(options, optimizer, head);
 
         TrainReport report;
         ProgressReporter reporter(progress, "train", options.steps);
@@ -139,20 +148,29 @@ public:
             batches::Batch batch = loader.next();
             for (auto & group : optimizer.param_groups())
                 static_cast<torch::optim::AdamWOptions &>(group.options()).lr(learning_rate(options, step));
-            auto logits = net_->logits(net_->prefix(batch.images.to(device())), batch.tokens.to(device()),
-                                       prompt_lengths(batch.targets));
+            torch::Tensor encoded;
+            auto prefix = net_->prefix(batch.images.to(device()), head ? &encoded : nullptr);
+            auto logits = net_->logits(prefix, batch.tokens.to(device()), prompt_lengths(batch.targets));
             auto loss   = torch::nn::functional::cross_entropy(
                 logits.reshape({-1, logits.size(-1)}), batch.targets.to(device()).reshape({-1}),
                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(batches::kIgnore));
+            if (head) {
+                // Cross-entropy of each token's word distribution, mean over tokens, over the rows with boxes.
+                const auto grounded = batch.grounded.to(device());
+                const auto per_row  = -(batch.grounding.to(device()) * torch::log_softmax(head(encoded), -1)).sum(-1).mean(-1);
+                const auto grounding = (per_row * grounded).sum() / grounded.sum().clamp_min(1);
+                report.grounding_losses.push_back(grounding.item<double>());
+                loss = loss + options.grounding_weight * grounding;
+            }
             optimizer.zero_grad();
             loss.backward();
-            torch::nn::utils::clip_grad_norm_(net_->parameters(), options.grad_clip);
+            torch::nn::utils::clip_grad_norm_(parameters, options.grad_clip);
             optimizer.step();
             report.losses.push_back(loss.item<double>());
             ++report.steps;
             reporter.update(step + 1);
             if (options.checkpoint_every > 0 && !options.checkpoint_dir.empty() && (step + 1) % options.checkpoint_every == 0)
-                checkpoint(options, optimizer, step + 1);
+                checkpoint(options, optimizer, head, step + 1);
         }
         report.seconds            = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         report.samples_per_second = report.seconds > 0 ? report.steps * double(options.batch_size) / report.seconds : 0;
@@ -386,17 +404,19 @@ private:
         if (std::rename(temp.c_str(), path.c_str()) != 0) throw Error(Status::Io, "cannot write '" + path + "'");
     }
 
-    void checkpoint(const TrainOptions & o, torch::optim::AdamW & optimizer, int64_t step) const {
+    void checkpoint(const TrainOptions & o, torch::optim::AdamW & optimizer, const torch::nn::Linear & head, int64_t step) const {
         std::filesystem::create_directories(o.checkpoint_dir);
         save_weights(o.checkpoint_dir + "/weights.pt");
         torch::save(optimizer, o.checkpoint_dir + "/optimizer.pt");
+        if (head) torch::save(head, o.checkpoint_dir + "/grounding_head.pt");
         JsonWriter w;
-        w.begin_object().key("step").value(step).key("steps").value(o.steps).key("seed").value(o.seed).end_object();
+        w.begin_object().key("step").value(step).key("steps").value(o.steps).key("seed").value(o.seed)
+            .key("grounding_weight").value(o.grounding_weight).end_object();
         write_file_atomic(o.checkpoint_dir + "/progress.json", w.str() + "\n");
     }
 
     // Continues an interrupted run of the same length and seed from its last checkpoint.
-    int64_t resume(const TrainOptions & o, torch::optim::AdamW & optimizer) {
+    int64_t resume(const TrainOptions & o, torch::optim::AdamW & optimizer, torch::nn::Linear & head) {
         const std::string progress = o.checkpoint_dir + "/progress.json";
         if (!file_exists(progress)) return 0;
         simdjson::padded_string copy;
@@ -409,9 +429,13 @@ private:
         if (json::parse_document(parser, text, false, copy, root) || root.get(obj) || !json::get_int(obj, "step", step, why) ||
             !json::get_int(obj, "steps", steps, why) || !json::get_int(obj, "seed", seed, why))
             throw Error(Status::Format, progress + ": not a training checkpoint");
-        if (steps != o.steps || uint64_t(seed) != o.seed) return 0;  // another run's checkpoint
+        double grounding = 0;  // absent in checkpoints written before the objective
+        if (json::has(obj, "grounding_weight") && !json::get_double(obj, "grounding_weight", grounding, why))
+            throw Error(Status::Format, progress + ": " + why);
+        if (steps != o.steps || uint64_t(seed) != o.seed || grounding != o.grounding_weight) return 0;  // another run's checkpoint
         load_weights(o.checkpoint_dir + "/weights.pt");
         torch::load(optimizer, o.checkpoint_dir + "/optimizer.pt");
+        if (head) torch::load(head, o.checkpoint_dir + "/grounding_head.pt");
         log(LogLevel::Info, "train: resuming at step " + std::to_string(step) + " from " + o.checkpoint_dir);
         return step;
     }

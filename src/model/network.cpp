@@ -114,8 +114,9 @@ MllmImpl::MllmImpl(const ModelConfig & c, int vocab) : config(c) {
     torch::nn::init::normal_(token_embedding->weight, 0.0, 0.02);
 }
 
-torch::Tensor MllmImpl::prefix(const torch::Tensor & images) {
+torch::Tensor MllmImpl::prefix(const torch::Tensor & images, torch::Tensor * encoded) {
     auto tokens = encoder->forward(images);  // [B, G*G, d]
+    if (encoded) *encoded = tokens;
     const int64_t B = tokens.size(0), G = config.image_tokens_side, D = tokens.size(2);
     const int64_t P = config.prefix_side, r = G / P;
     // [B, G*G, d] -> [B, P, r, P, r, d] -> [B, P, P, r, r, d] -> [B, P*P, r*r*d]

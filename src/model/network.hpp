@@ -49,8 +49,9 @@ TORCH_MODULE(Encoder);
 
 struct MllmImpl : torch::nn::Module {
     MllmImpl(const ModelConfig & config, int vocab);
-    // The decoder's image prefix for a batch of images: [B, P*P, d].
-    torch::Tensor prefix(const torch::Tensor & images);
+    // The decoder's image prefix for a batch of images: [B, P*P, d]. `encoded` (optional)
+    // receives the encoder's tokens [B, G*G, d], which the grounding objective reads.
+    torch::Tensor prefix(const torch::Tensor & images, torch::Tensor * encoded = nullptr);
     // Logits [B, T, vocab] for text tokens [B, T] after the prefix [B, P*P, d]. prompt_lengths
     // [B] (optional): row b's first prompt_lengths[b] tokens are its prompt, which joins the
     // image in the bidirectional part of the mask when the config asks for it.

@@ -40,10 +40,12 @@ std::string fingerprint(const PretrainOptions & o) {
         .key("image_tokens_side").value(c.image_tokens_side).key("prefix_side").value(c.prefix_side)
         .key("max_text_tokens").value(c.max_text_tokens).key("model_seed").value(c.seed)
         .key("steps").value(t.steps).key("batch_size").value(t.batch_size).key("learning_rate").value(t.learning_rate)
-        .key("weight_decay").value(t.weight_decay).key("warmup_steps").value(t.warmup_steps).key("seed").value(t.seed);
+        .key("weight_decay").value(t.weight_decay).key("warmup_steps").value(t.warmup_steps).key("seed").value(t.seed)
+        .key("grounding_weight").value(t.grounding_weight);
     // Settings added later enter only when off their default, so a stage 1 cached before they
     // existed (made with what is now the default) stays valid. Changing one of these defaults
-    // means writing its key always (old caches then no longer match, as they should not).
+    // means writing its key always (old caches then no longer match, as they should not): the
+    // grounding weight above is written always since its default became 1.
     const ModelConfig defaults;
     if (c.bidirectional_prompt != defaults.bidirectional_prompt) w.key("bidirectional_prompt").value(c.bidirectional_prompt);
     if (c.grid_convs != defaults.grid_convs) w.key("grid_convs").value(c.grid_convs);
@@ -74,7 +76,10 @@ std::unique_ptr<Model> pretrained_model(const std::string & dir, const PretrainO
     JsonWriter w;
     w.begin_object().key("steps").value(report.steps).key("seconds").value(report.seconds)
         .key("samples_per_second").value(report.samples_per_second).key("first_loss").value(report.first_loss())
-        .key("last_loss").value(report.last_loss()).end_object();
+        .key("last_loss").value(report.last_loss());
+    if (!report.grounding_losses.empty())
+        w.key("grounding_first_loss").value(report.grounding_losses.front()).key("grounding_last_loss").value(report.grounding_losses.back());
+    w.end_object();
     write_file_atomic(cache + "/train_report.json", w.str() + "\n");
     std::error_code ignored;
     std::filesystem::remove_all(train.checkpoint_dir, ignored);

@@ -245,6 +245,8 @@ void World::write(const std::string & dir, const ProgressCallback & progress) co
         c.question = "Describe the image.";
         c.direct_answers = {caption};
         c.extra["scene"] = s.id;
+        // Where each object is, as box lines: what stage 1's grounding objective learns from.
+        c.extra["boxes"] = describe_image({}, scene_boxes(s));
         c.provenance.source = "world";
         caption_set.add(std::move(c));
         if (scenes.empty() || scenes.back().id != s.id) {

@@ -96,6 +96,44 @@ int main(void) {
     de_string_free(json);
     de_plan_free(back);
 
+    /* The rule's settings: -1 keeps the preset's. A weight floor above every e^gamma (errors are
+     * at most 1) gives every type the same error part; scene measured flat then keeps only
+     * gain_floor (preset 0.1) x the optimistic gain of the untried types, and with gain_floor 1
+     * it is one of them again: the budget splits evenly. An out-of-range gain memory is refused. */
+    CHECK(ao.gamma == -1 && ao.weight_floor == -1 && ao.min_bad_cases == -1 && ao.gain_floor == -1 && ao.gain_memory == -1);
+    ao.preset       = "gain";
+    ao.weight_floor = 2;
+    ao.gains_json   = "[{\"type\": \"scene\", \"added\": 100, \"accuracy_gain\": 0.0}]";
+    for (int even = 0; even < 2; ++even) {
+        de_plan_t * split = NULL;
+        ao.gain_floor = even ? 1.0 : -1;
+        CHECK(de_abs_plan(report, dev, pool, &ao, &split) == DE_OK);
+        int32_t fewest = 1000, most = 0, scene = 0;
+        for (size_t t = 0; t < 9; ++t) {
+            const char *name, *definition;
+            int32_t     count = 0;
+            CHECK(de_world_type(t, &name, &definition) == DE_OK);
+            CHECK(de_plan_type_count(split, name, &count) == DE_OK);
+            if (strcmp(name, "scene") == 0) scene = count;
+            else {
+                fewest = count < fewest ? count : fewest;
+                most   = count > most ? count : most;
+            }
+        }
+        if (even) CHECK(scene >= 4 && scene <= 5 && fewest == 4 && most == 5); /* 40 over 9 types */
+        else CHECK(scene <= 1 && fewest >= 4 && most == 5);                     /* 2 x 0.1 against 8 x 2 */
+        de_plan_free(split);
+    }
+    ao.gain_memory = 0;
+    de_plan_t * refused_plan = NULL;
+    CHECK(de_abs_plan(report, dev, pool, &ao, &refused_plan) == DE_EINVALID && refused_plan == NULL);
+    CHECK(strstr(de_last_error(), "gain_memory") != NULL);
+    ao.gain_memory  = -1;
+    ao.gain_floor   = -1;
+    ao.weight_floor = -1;
+    ao.gains_json   = NULL;
+    ao.preset       = "v2";
+
     /* With embeddings (here synthetic: even pool images on axis 0, odd ones on axes 1-3, every
      * bad case on axis 0), similar queries pick pool images on axis 0. */
     for (size_t k = 0; k < pool_size; ++k) {

@@ -132,6 +132,19 @@ int main(void) {
         CHECK(de_model_train(model, &source, 1, &to, &loss_captions) == DE_OK);
         CHECK(loss_captions > 0 && isfinite(loss_captions));
         CHECK(train_calls > 0);
+        {
+            /* The grounding objective (the captions' boxes) adds its own loss, from a head that
+             * starts afresh: near ln(vocab) after a few steps, on top of the captions' loss. */
+            double loss_grounded = 0;
+            CHECK(to.grounding_weight == 0);
+            to.grounding_weight = 1.0;
+            CHECK(de_model_train(model, &source, 1, &to, &loss_grounded) == DE_OK);
+            CHECK(loss_grounded > loss_captions + 1.0);
+            to.grounding_weight = -1;
+            CHECK(de_model_train(model, &source, 1, &to, NULL) == DE_EINVALID);
+            CHECK(strstr(de_last_error(), "grounding_weight") != NULL);
+            to.grounding_weight = 0;
+        }
         source.data = seed;
         source.kind = DE_SOURCE_QUESTIONS;
         CHECK(de_model_train(model, &source, 1, &to, &loss_questions) == DE_OK);

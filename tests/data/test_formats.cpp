@@ -235,6 +235,26 @@ TEST_CASE("COCO captions and instances describe pool images as captions plus box
     CHECK(pool.find("25")->image.value == "000000000025.jpg");
 }
 
+TEST_CASE("box lines read back what describe_image printed, and nothing else", "[data]") {
+    const std::vector<BoxObject> objects = {{"dining table", 0.1, 0.25, 0.6319, 1.0}, {"text \"E\"", 0, 0, 0.5, 0.5}};
+    const std::string text = describe_image({"A table: [with] a plate.", "Two things."}, objects) +
+                             "\ncat: [0.1, 0.2, 1.5, 0.3]"       // past the image
+                             "\ndog: [0.1, 0.2, 0.3]"            // three numbers
+                             "\n: [0.1, 0.2, 0.3, 0.4]"          // no name
+                             "\nbird: [0.5, 0.2, 0.3, 0.4]"      // x1 > x2
+                             "\nfish: [0.1, 0.2, 0.3, 0.4x]";    // not a number
+    const std::vector<BoxObject> back = parse_box_lines(text);
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].name == "dining table");
+    CHECK(back[0].x1 == Approx(0.1));
+    CHECK(back[0].y1 == Approx(0.25));
+    CHECK(back[0].x2 == Approx(0.632));  // printed rounded to 3 places
+    CHECK(back[0].y2 == Approx(1.0));
+    CHECK(back[1].name == "text \"E\"");
+    CHECK(back[1].x2 == Approx(0.5));
+    CHECK(parse_box_lines("").empty());
+}
+
 TEST_CASE("sharding keeps circular groups together and covers the dataset once", "[data]") {
     const Dataset whole = fixtures::benchmark({"a", "b", "c"}, 10, /*circular=*/true);
     size_t total = 0;

@@ -83,6 +83,32 @@ TEST_CASE("a short training run lowers the loss, on captions and on questions", 
     }
 }
 
+TEST_CASE("the grounding objective learns from the captions' boxes, and stays out of the saved model", "[model][torch][grounding]") {
+    const std::string & dir = tiny_world();
+    const Dataset captions = read_dataset(dir + "/captions.jsonl", Format::Jsonl);
+    REQUIRE(!parse_box_lines(captions[0].extra.at("boxes")).empty());
+    auto model = create_builtin_model(tiny_config(), world_tokenizer(dir));
+    TrainOptions o = quick(60);
+    o.grounding_weight = 1.0;
+    const TrainReport report = model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, o);
+    REQUIRE(report.grounding_losses.size() == 60);
+    // Each token starts near ln(vocab) and learns the few words of its object (or "nothing").
+    CHECK(report.grounding_losses.front() > 3.5);
+    CHECK(report.grounding_losses.back() < report.grounding_losses.front() * 0.6);
+    // The objective's head is training-only: the model saves and loads as any other.
+    fixtures::TempDir saved;
+    model->save(saved.path() + "/m");
+    const auto bench = read_dataset(dir + "/dev.jsonl", Format::Jsonl);
+    const auto a = model->score(bench, all_indices(bench));
+    const auto b = load_model(saved.path() + "/m")->score(bench, all_indices(bench));
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t k = 0; k < a[i].size(); ++k) CHECK(b[i][k] == Approx(a[i][k]).margin(1e-5));
+    // Off by default; a negative weight is refused.
+    CHECK(model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, quick(2)).grounding_losses.empty());
+    o.grounding_weight = -1;
+    CHECK_THROWS_AS(model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, o), Error);
+}
+
 TEST_CASE("scores: one per option, the same with and without the image-feature cache or the shared context, and after save/load", "[model][torch]") {
     const std::string & dir = tiny_world();
     auto bench = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
@@ -178,19 +204,26 @@ TEST_CASE("an interrupted run resumes from its checkpoint to the same weights", 
     TrainOptions o = quick(20);
     o.checkpoint_every = 10;
     o.checkpoint_dir   = checkpoints.path() + "/ck";
+    // The grounding objective's head is in the checkpoint too: resumed runs go on alike with it.
+    const Dataset captions = read_dataset(dir + "/captions.jsonl", Format::Jsonl);
+    const bool grounding = GENERATE(false, true);
+    CAPTURE(grounding);
+    if (grounding) o.grounding_weight = 0.5;
+    const Dataset & data = grounding ? captions : seed;
+    const TrainSource::Kind kind = grounding ? TrainSource::Kind::Captions : TrainSource::Kind::Questions;
 
     auto straight = create_builtin_model(tiny_config(), world_tokenizer(dir));
     TrainOptions plain = o;
     plain.checkpoint_dir.clear();
-    straight->train({{&seed, TrainSource::Kind::Questions, 1.0}}, plain);
+    straight->train({{&data, kind, 1.0}}, plain);
 
     auto interrupted = create_builtin_model(tiny_config(), world_tokenizer(dir));
     int  calls = 0;
-    CHECK_THROWS_AS(interrupted->train({{&seed, TrainSource::Kind::Questions, 1.0}}, o,
+    CHECK_THROWS_AS(interrupted->train({{&data, kind, 1.0}}, o,
                                        [&](const ProgressEvent & e) { return ++calls, e.done < 13; }),
                     Error);
     auto resumed = create_builtin_model(tiny_config(), world_tokenizer(dir));
-    const TrainReport rest = resumed->train({{&seed, TrainSource::Kind::Questions, 1.0}}, o);
+    const TrainReport rest = resumed->train({{&data, kind, 1.0}}, o);
     CHECK(rest.steps == 10);  // steps 10..19 after the checkpoint at 10
     const auto a = straight->score(bench, all_indices(bench));
     const auto b = resumed->score(bench, all_indices(bench));

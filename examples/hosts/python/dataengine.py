@@ -92,7 +92,7 @@ class TrainOptions(Structure):
     _fields_ = [("struct_size", c_size_t), ("steps", c_int32), ("batch_size", c_int32), ("learning_rate", c_double),
                 ("weight_decay", c_double), ("warmup_steps", c_int32), ("grad_clip", c_double), ("seed", c_uint64),
                 ("threads", c_int32), ("with_rationale", c_int32), ("progress", PROGRESS_FN),
-                ("progress_user_data", c_void_p)]
+                ("progress_user_data", c_void_p), ("grounding_weight", c_double)]
 
 
 class TrainSource(Structure):
@@ -133,7 +133,9 @@ class AbsOptions(Structure):
                 ("explore_every", c_int32), ("max_objects", c_int32), ("gains_json", c_char_p),
                 ("example_ids", POINTER(c_char_p)), ("example_embeddings", POINTER(c_float)),
                 ("example_count", c_size_t), ("embedding_dim", c_size_t), ("used_images", POINTER(c_char_p)),
-                ("used_count", c_size_t)]
+                ("used_count", c_size_t), ("gamma", c_double), ("weight_floor", c_double), ("temperature", c_double),
+                ("min_bad_cases", c_int32), ("prior_gain", c_double), ("gain_floor", c_double),
+                ("gain_memory", c_double)]
 
 
 class GenOptions(Structure):
@@ -168,6 +170,11 @@ def world_options():
 
 def train_options():
     return _init(TrainOptions, "de_train_options_init")
+
+
+def pretrain_options():
+    """Stage 1's defaults, for Model.pretrained."""
+    return _init(TrainOptions, "de_pretrain_options_init")
 
 
 def abs_options():

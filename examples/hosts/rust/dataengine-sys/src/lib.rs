@@ -62,7 +62,7 @@ c_structs! {
     struct de_train_options {
         struct_size: usize, steps: i32, batch_size: i32, learning_rate: f64, weight_decay: f64, warmup_steps: i32,
         grad_clip: f64, seed: u64, threads: i32, with_rationale: i32, progress: de_progress_fn,
-        progress_user_data: *mut c_void,
+        progress_user_data: *mut c_void, grounding_weight: f64,
     }
     struct de_train_source { data: *const de_dataset_t, kind: i32, weight: f64 }
     struct de_host_model {
@@ -82,7 +82,8 @@ c_structs! {
         struct_size: usize, preset: *const c_char, budget: i32, seed: u64, examples_per_query: i32,
         duplicate_similarity: f64, top_k: i32, explore_every: i32, max_objects: i32, gains_json: *const c_char,
         example_ids: *const *const c_char, example_embeddings: *const f32, example_count: usize, embedding_dim: usize,
-        used_images: *const *const c_char, used_count: usize,
+        used_images: *const *const c_char, used_count: usize, gamma: f64, weight_floor: f64, temperature: f64,
+        min_bad_cases: i32, prior_gain: f64, gain_floor: f64, gain_memory: f64,
     }
     struct de_plan_query { r#type: *const c_char, image_id: *const c_char, example_count: usize, reason: i32, similarity: f64 }
     struct de_gen_options {
@@ -139,6 +140,7 @@ c_api! {
     fn de_world_pool(world: *const de_world_t, world_dir: *const c_char, out: *mut *mut de_pool_t) -> de_status;
 
     fn de_train_options_init(options: *mut de_train_options, struct_size: usize) -> de_status;
+    fn de_pretrain_options_init(options: *mut de_train_options, struct_size: usize) -> de_status;
     fn de_model_free(model: *mut de_model_t);
     fn de_model_train(model: *mut de_model_t, sources: *const de_train_source, count: usize, options: *const de_train_options,
                       out_final_loss: *mut f64) -> de_status;

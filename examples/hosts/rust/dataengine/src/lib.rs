@@ -77,6 +77,7 @@ macro_rules! init_options {
 }
 init_options!(world_options, sys::de_world_options, de_world_options_init);
 init_options!(train_options, sys::de_train_options, de_train_options_init);
+init_options!(pretrain_options, sys::de_train_options, de_pretrain_options_init);
 init_options!(abs_options, sys::de_abs_options, de_abs_options_init);
 init_options!(gen_options, sys::de_gen_options, de_gen_options_init);
 init_options!(loop_options, sys::de_loop_options, de_loop_options_init);
