@@ -650,7 +650,7 @@ typedef struct de_loop_options {
     int32_t      rounds;          /* default 3 */
     int32_t      budget;          /* per round, default 1200 */
     int32_t      seed_steps;      /* default 600 */
-    int32_t      round_steps;     /* default 300 */
+    int32_t      round_steps;     /* default 250 */
     uint64_t     seed;
     int32_t      threads;         /* 0: all cores */
     double       mistake_rate;    /* offline generator, default 0.35 */

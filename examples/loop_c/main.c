@@ -15,7 +15,7 @@
 static const int    kRounds      = 2;     /* rounds of targeted data after the seed training */
 static const int    kBudget      = 1200;  /* samples planned per round */
 static const int    kSeedSteps   = 600;   /* stage 2 on the seed set */
-static const int    kRoundSteps  = 300;   /* continued training per round */
+static const int    kRoundSteps  = 250;   /* continued training per round */
 static const double kRoundRate   = 5e-4;  /* learning rate of the continued training */
 static const int    kMaxDatasets = 16;    /* seed set + one generated set per round */
 

@@ -80,7 +80,7 @@ int main(void) {
                       o->miss_rate == 0.05);
     CHECK_OPTIONS(de_loop_options, de_loop_options_init, verify_answers,
                   o->state_dir == NULL && o->world_dir == NULL && o->world_seed == 0 && o->strategy == NULL && o->rounds == 3 &&
-                      o->budget == 1200 && o->seed_steps == 600 && o->round_steps == 300 && o->seed == 0 && o->threads == 0 &&
+                      o->budget == 1200 && o->seed_steps == 600 && o->round_steps == 250 && o->seed == 0 && o->threads == 0 &&
                       o->mistake_rate == 0.35 && o->stage1_steps == 0 && o->model_dim == 0 && o->world_scale_percent == 100 &&
                       o->ipo == 1 && o->ipo_batch == 40 && o->ipo_rounds == 6 && o->verify_answers == 0);
     CHECK_OPTIONS(de_host_model, de_host_model_init, release,
