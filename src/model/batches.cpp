@@ -116,6 +116,27 @@ void grounding_targets(const Tokenizer & tokenizer, const std::vector<BoxObject>
         }
 }
 
+namespace {
+
+// A sample's extra["boxes"]: only box lines (an empty text is an image with nothing in it). A
+// line that is not one would silently teach "nothing here" where the host meant an object.
+std::vector<BoxObject> sample_boxes(const Sample & s, const std::string & text) {
+    std::vector<BoxObject> boxes;
+    int line_number = 0;
+    for (const std::string & line : split(text, '\n')) {
+        ++line_number;
+        if (trim(line).empty()) continue;
+        const std::vector<BoxObject> one = parse_box_lines(line);
+        if (one.size() != 1)
+            throw Error(Status::Format, "train: sample '" + s.id + "': extra.boxes line " + std::to_string(line_number) + " ('" +
+                                            trim(line) + "') is not 'name: [x1, y1, x2, y2]' with corners in 0..1");
+        boxes.push_back(one.front());
+    }
+    return boxes;
+}
+
+}  // namespace
+
 Loader::Loader(const std::vector<TrainSource> & sources, const TrainOptions & options, const Tokenizer & tokenizer,
                const ModelConfig & config, int64_t first_step, int64_t end_step)
     : sources_(sources), options_(options), tokenizer_(tokenizer), config_(config), images_(config.image_size),
@@ -163,7 +184,7 @@ Batch Loader::make(int64_t step) {
         if (grounding) {
             const auto boxes = s.extra.find("boxes");
             if (boxes != s.extra.end()) {
-                grounding_targets(tokenizer_, parse_box_lines(boxes->second), side, batch.grounding[b]);
+                grounding_targets(tokenizer_, sample_boxes(s, boxes->second), side, batch.grounding[b]);
                 batch.grounded[b] = 1;
             }
         }

@@ -107,6 +107,20 @@ TEST_CASE("the grounding objective learns from the captions' boxes, and stays ou
     CHECK(model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, quick(2)).grounding_losses.empty());
     o.grounding_weight = -1;
     CHECK_THROWS_AS(model->train({{&captions, TrainSource::Kind::Captions, 1.0}}, o), Error);
+    // A boxes line that is not one is refused, naming the sample and the line (not read as "nothing here").
+    Dataset broken(captions.image_root());
+    Sample bad = captions[0];
+    bad.extra["boxes"] = "small red cross: [0.1, 0.2, 0.3, 0.4]\nred cross at the top";
+    broken.add(bad);
+    o.grounding_weight = 1.0;
+    o.steps = 1;
+    try {
+        model->train({{&broken, TrainSource::Kind::Captions, 1.0}}, o);
+        FAIL("a malformed boxes line was accepted");
+    } catch (const Error & e) {
+        CHECK(e.status() == Status::Format);
+        CHECK(std::string(e.what()).find("'" + bad.id + "': extra.boxes line 2") != std::string::npos);
+    }
 }
 
 TEST_CASE("scores: one per option, the same with and without the image-feature cache or the shared context, and after save/load", "[model][torch]") {
