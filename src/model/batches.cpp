@@ -1,6 +1,8 @@
 // Samples to tensors, and the background loader.
 #include "model/batches.hpp"
 
+#include <algorithm>
+
 namespace dataengine::batches {
 
 std::string ImageSource::key(const Dataset & data, const Sample & s) {
@@ -100,19 +102,14 @@ void grounding_targets(const Tokenizer & tokenizer, const std::vector<BoxObject>
                     best_area = area;
                 }
             }
-            auto cell = cells[gy * side + gx];
-            int  known = 0;
+            // The object's distinct known words in equal shares; <pad>, "nothing here", otherwise.
+            std::vector<int> ids;
             if (best >= 0)
                 for (const int id : words[size_t(best)])
-                    if (id != Tokenizer::kUnk && cell[id] == 0) {
-                        cell[id] = 1;
-                        ++known;
-                    }
-            if (known == 0) {
-                cell[Tokenizer::kPad] = 1;  // nothing here
-                known = 1;
-            }
-            for (int64_t id = 0; id < row.size(1); ++id) cell[id] /= float(known);
+                    if (id != Tokenizer::kUnk && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+            if (ids.empty()) ids.push_back(Tokenizer::kPad);
+            auto cell = cells[gy * side + gx];
+            for (const int id : ids) cell[id] = 1.0f / float(ids.size());
         }
 }
 
