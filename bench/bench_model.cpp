@@ -25,7 +25,8 @@ constexpr int kBatch      = 64;
 
 // Forward FLOPs of one sample through the built-in model (multiply-adds x 2), counted from the
 // architecture: convolution stem, encoder blocks, decoder blocks over prefix + text, LM head.
-double forward_flops(const ModelConfig & c, int text_tokens, int vocab) {
+// With grounding, stage 1's training-only head also maps each image token to the vocabulary.
+double forward_flops(const ModelConfig & c, int text_tokens, int vocab, bool grounding) {
     double flops = 0;
     int side = c.image_size, channels = 3;
     const int widths[] = {16, 48, 96, c.dim, c.dim, c.dim};
@@ -40,6 +41,7 @@ double forward_flops(const ModelConfig & c, int text_tokens, int vocab) {
     flops += blocks(c.image_tokens_side * c.image_tokens_side, c.encoder_layers);
     const int prefix = c.prefix_side * c.prefix_side;
     flops += blocks(prefix + text_tokens, c.decoder_layers) + 2.0 * text_tokens * c.dim * vocab;
+    if (grounding) flops += 2.0 * c.image_tokens_side * c.image_tokens_side * c.dim * vocab;
     return flops;
 }
 
@@ -58,7 +60,8 @@ int main() {
     auto          test     = std::make_shared<const Dataset>(read_dataset(dir + "/test.jsonl", Format::Jsonl));
 
     const double peak = measure_sgemm_flops(1024, 10);
-    fmt::print("{{\"bench\":\"model.sgemm_peak\",\"n\":1024,\"gflops\":{:.1f},\"threads\":{}}}\n", peak / 1e9, hardware_threads());
+    fmt::print("{{\"bench\":\"model.sgemm_peak\",\"n\":1024,\"gflops\":{:.1f},\"threads\":{},\"blas_kernels\":\"{}\"}}\n", peak / 1e9,
+               hardware_threads(), blas_kernels());
 
     const ModelConfig config;
     const Tokenizer   tokenizer = world_tokenizer(dir);
@@ -73,17 +76,19 @@ int main() {
     };
     for (const bool questions : {false, true}) {
         const Dataset & data = questions ? seed : captions;
-        TrainOptions o;
+        // Each stage as the recipe runs it: stage 1 with its grounding objective, stage 2 without.
+        TrainOptions o = questions ? TrainOptions{} : PretrainOptions{}.train;
         o.batch_size = kBatch;
         o.steps      = 3;
         model->train({{&data, questions ? TrainSource::Kind::Questions : TrainSource::Kind::Captions, 1.0}}, o);
         o.steps = kTrainSteps;
         const TrainReport r = model->train({{&data, questions ? TrainSource::Kind::Questions : TrainSource::Kind::Captions, 1.0}}, o);
         const double tokens = mean_tokens(data, questions);
-        const double flops  = 3 * forward_flops(config, int(tokens), tokenizer.size()) * r.samples_per_second;  // fwd + bwd
+        const double flops  = 3 * forward_flops(config, int(tokens), tokenizer.size(), o.grounding_weight > 0) * r.samples_per_second;  // fwd + bwd
         fmt::print("{{\"bench\":\"model.train\",\"stage\":{},\"steps\":{},\"batch\":{},\"seconds\":{:.2f},\"samples_per_s\":{:.1f},"
-                   "\"mean_text_tokens\":{:.1f},\"gflops\":{:.1f},\"utilisation\":{:.3f},\"loss_first\":{:.3f},\"loss_last\":{:.3f}}}\n",
-                   questions ? 2 : 1, r.steps, kBatch, r.seconds, r.samples_per_second, tokens, flops / 1e9, flops / peak,
+                   "\"grounding_weight\":{},\"mean_text_tokens\":{:.1f},\"gflops\":{:.1f},\"utilisation\":{:.3f},\"loss_first\":{:.3f},"
+                   "\"loss_last\":{:.3f}}}\n",
+                   questions ? 2 : 1, r.steps, kBatch, o.grounding_weight, r.seconds, r.samples_per_second, tokens, flops / 1e9, flops / peak,
                    r.first_loss(), r.last_loss());
     }
     // Both savings, one at a time: the image-feature cache and the shared per-question context.

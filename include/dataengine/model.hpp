@@ -158,6 +158,16 @@ std::unique_ptr<Model> load_model(const std::string & dir);
 // The device models run on: "cuda" when LibTorch sees a GPU, else "cpu".
 std::string compute_device();
 
+// The OpenBLAS kernel set LibTorch's CPU matrix products run on (e.g. "SkylakeX", "Haswell"), or
+// "" when the BLAS is not OpenBLAS.
+std::string blas_kernels();
+// Debian 12's OpenBLAS falls back to generic SSE3 kernels ("Prescott") on CPUs newer than it,
+// 6x slower than their own. Replaces that fallback, once, by the AVX-512 or AVX2 kernels the
+// CPU supports; a core OpenBLAS recognised, a set OPENBLAS_CORETYPE and
+// DATAENGINE_BLAS_KERNELS=keep are left alone. Built-in models call it before their first
+// product; a host running its own BLAS work on other threads should call it before starting them.
+void use_cpu_blas_kernels();
+
 // FLOP/s of a large LibTorch SGEMM (n x n x n, float32) on that device with `threads` threads
 // (0: all cores): the peak that model utilisation is measured against.
 double measure_sgemm_flops(int n = 1024, int repeats = 10, int threads = 0);
