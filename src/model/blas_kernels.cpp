@@ -3,7 +3,7 @@
 // Why: Debian 12's OpenBLAS (0.3.21, built for every x86 core) picks its kernels by CPU model
 // number, and falls back to its generic SSE3 set ("Prescott") on models it does not know — Xeons
 // newer than it, such as Emerald Rapids (family 6, model 207). There a 1024^3 SGEMM ran at 27
-// GFLOP/s instead of 164 with the AVX-512 ("SkylakeX") kernels, and stage 1 three times slower.
+// GFLOP/s instead of 164 with the AVX-512 ("SkylakeX") kernels.
 // OpenBLAS reads OPENBLAS_CORETYPE only while it loads, before main; its exported dynamic-arch
 // entry points let us redo that choice once, from the CPU's features, before our first product.
 #include <dlfcn.h>
