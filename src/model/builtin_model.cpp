@@ -113,6 +113,10 @@ public:
     BuiltinModel(const ModelConfig & config, Tokenizer tokenizer)
         : config_(config), tokenizer_(std::move(tokenizer)) {
         check_config(config_);
+        // Here, not at the first training step: a resumed loop may embed or score before it
+        // trains, and every product of a process must run on the same kernels to give the same
+        // floats as an uninterrupted run.
+        use_cpu_blas_kernels();
         torch::manual_seed(config_.seed);
         net_ = net::Mllm(config_, tokenizer_.size());
         net_->to(device());
