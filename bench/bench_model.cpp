@@ -88,7 +88,7 @@ int main() {
         fmt::print("{{\"bench\":\"model.train\",\"stage\":{},\"steps\":{},\"batch\":{},\"seconds\":{:.2f},\"samples_per_s\":{:.1f},"
                    "\"grounding_weight\":{},\"mean_text_tokens\":{:.1f},\"gflops\":{:.1f},\"utilisation\":{:.3f},\"loss_first\":{:.3f},"
                    "\"loss_last\":{:.3f}}}\n",
-                   questions ? 2 : 1, r.steps, kBatch, o.grounding_weight, r.seconds, r.samples_per_second, tokens, flops / 1e9, flops / peak,
+                   questions ? 2 : 1, r.steps, kBatch, r.seconds, r.samples_per_second, o.grounding_weight, tokens, flops / 1e9, flops / peak,
                    r.first_loss(), r.last_loss());
     }
     // Both savings, one at a time: the image-feature cache and the shared per-question context.
