@@ -38,9 +38,9 @@ std::string kernels_for_this_cpu() {
     __builtin_cpu_init();
     const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-    if (avx512 && dlsym(RTLD_DEFAULT, "gotoblas_SKYLAKEX")) return "SkylakeX";
+    if (avx512 && openblas_symbol<void *>("gotoblas_SKYLAKEX")) return "SkylakeX";
     const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (avx2 && dlsym(RTLD_DEFAULT, "gotoblas_HASWELL")) return "Haswell";
+    if (avx2 && openblas_symbol<void *>("gotoblas_HASWELL")) return "Haswell";
     return "";
 }
 

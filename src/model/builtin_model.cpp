@@ -14,7 +14,6 @@ namespace {
 torch::Device device() { return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU); }
 
 void set_threads(int threads) {
-    use_cpu_blas_kernels();
     // Denormal floats (tiny gradients, AdamW's second moments) are slow on x86 CPUs: flushing
     // them to zero took 600 stage-2 steps from 443 s to 343 s on 2 cores, same losses. First,
     // so that pool threads created from here inherit the setting.
@@ -457,6 +456,7 @@ int builtin_model_format() { return kFormat; }
 std::string compute_device() { return torch::cuda::is_available() ? "cuda" : "cpu"; }
 
 double measure_sgemm_flops(int n, int repeats, int threads) {
+    use_cpu_blas_kernels();  // the peak of the kernels the models run on
     set_threads(threads);
     torch::NoGradGuard no_grad;
     auto a = torch::randn({n, n}, torch::TensorOptions().device(device()));
