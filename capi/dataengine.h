@@ -661,6 +661,8 @@ typedef struct de_loop_options {
     int32_t      ipo_batch;       /* default 40 */
     int32_t      ipo_rounds;      /* default 6 */
     int32_t      verify_answers;  /* reject answers the world's scene graph contradicts, default 0 */
+    int32_t      seed_curve_gains; /* gain rule: plan round 0 from the seed training's curve (stage 1 ->
+                                      round 0 on dev) rather than by error alone, default 0 */
     /* append new fields here, never insert */
 } de_loop_options;
 

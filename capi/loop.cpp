@@ -50,6 +50,7 @@ de_status de_loop_create(const de_loop_options * options, de_loop_t ** out) {
         if (DE_HAS_FIELD(o, ipo_batch)) l.ipo_batch = o->ipo_batch;
         if (DE_HAS_FIELD(o, ipo_rounds)) l.ipo_rounds = o->ipo_rounds;
         if (DE_HAS_FIELD(o, verify_answers)) l.verify_answers = o->verify_answers != 0;
+        if (DE_HAS_FIELD(o, seed_curve_gains)) l.seed_curve_gains = o->seed_curve_gains != 0;
         *out = new de_loop{std::make_unique<Loop>(l)};
     });
 }

@@ -22,7 +22,7 @@ constexpr const char * kHelp =
     "                       [--compare gain,v1,uniform --seeds N]\n"
     "                       [--seed-steps N] [--round-steps N] [--stage1-steps N] [--dim N] [--scale PERCENT]\n"
     "                       [--no-ipo] [--ipo-batch N] [--ipo-rounds N] [--ipo-each-round] [--mistake-rate X]\n"
-    "                       [--verify-answers]\n"
+    "                       [--verify-answers] [--seed-curve-gains]\n"
     "\n"
     "Runs the closed loop on the embedded world: round 0 trains the built-in model on the seed set\n"
     "(from the world's cached stage-1 model); each round evaluates on dev and test, plans with ABS\n"
@@ -31,6 +31,8 @@ constexpr const char * kHelp =
     "accuracy.svg. Defaults: ./dataengine-state, gain-aware ABS, 3 rounds of 1200 samples.\n"
     "Before the first generation IPO tunes the generation prompt (STATE/ipo.json, ipo.md; --no-ipo\n"
     "turns it off). --verify-answers rejects generated answers the scene graph contradicts (an oracle).\n"
+    "The gain rule plans round 0 by error alone (no type tried yet); --seed-curve-gains plans it from\n"
+    "the seed training's curve (stage 1 -> round 0 on dev), which mostly measures answer-layout learning.\n"
     "--llm-cmd runs PROGRAM (no shell) per request: the request JSON on stdin, the reply on stdout.\n"
     "--compare runs each strategy from the same round 0 per seed (STATE/compare/) and reports test\n"
     "accuracy overall and on the 3 types weakest at round 0 (by dev), mean and range over seeds.\n";
@@ -57,6 +59,7 @@ dataengine::LoopOptions loop_options(const Args & args) {
     o.ipo_each_round = args.has("ipo-each-round");
     o.mistake_rate   = std::stod(args.get("mistake-rate", fmt::format("{}", o.mistake_rate)));
     o.verify_answers = args.has("verify-answers");
+    o.seed_curve_gains = args.has("seed-curve-gains");
     return o;
 }
 
@@ -229,7 +232,7 @@ int compare(const Args & args) {
 
 int run_loop(int argc, char ** argv) {
     if (wants_help(argc, argv, kHelp)) return 0;
-    const Args args(argc, argv, {"no-ipo", "ipo-each-round", "verify-answers"}, {},
+    const Args args(argc, argv, {"no-ipo", "ipo-each-round", "verify-answers", "seed-curve-gains"}, {},
                     {"ipo-batch", "ipo-rounds", "mistake-rate", "state", "world", "strategy", "rounds", "budget", "world-seed", "seed", "threads", "llm-cmd", "llm-timeout",
                      "llm-concurrency", "compare", "seeds", "seed-steps", "round-steps", "stage1-steps", "dim", "scale"});
     if (args.has("compare")) return compare(args);

@@ -59,6 +59,11 @@ struct LoopOptions {
     // Reject generated answers that the world's scene graph contradicts: an oracle that no real
     // LLM set-up has, off by default (the accepted data's correctness is measured either way).
     bool        verify_answers = false;
+    // The gain rule's first plan: by default every type counts as untried (weights by error
+    // alone), because the seed training's own curve, stage 1 -> round 0 on dev, mostly measures
+    // the model learning the answer layout (counting 16 -> 82 %, interaction 17 -> 40 % in the
+    // default world) rather than what more data of a type buys. True: plan round 0 from that curve.
+    bool        seed_curve_gains = false;
     uint64_t    seed    = 0;       // training order, ABS and generation
     int         threads = 0;       // LibTorch threads; 0: all cores
     int         stage1_steps = 0;  // 0: PretrainOptions' default (tests use fewer)

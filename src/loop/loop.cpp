@@ -36,7 +36,7 @@ std::string settings_json(const LoopOptions & o) {
         .key("model_dim").value(o.model_dim).key("world_scale_percent").value(o.world_scale_percent)
         .key("batch_size").value(o.batch_size).key("ipo").value(o.ipo).key("ipo_batch").value(o.ipo_batch)
         .key("ipo_rounds").value(o.ipo_rounds).key("ipo_target").value(o.ipo_target).key("ipo_each_round").value(o.ipo_each_round)
-        .key("verify_answers").value(o.verify_answers).end_object();
+        .key("verify_answers").value(o.verify_answers).key("seed_curve_gains").value(o.seed_curve_gains).end_object();
     return w.take();
 }
 
@@ -217,23 +217,26 @@ struct Loop::State {
         return *pool;
     }
 
-    // Gain observations: the seed training's learning curve (stage 1 -> round 0 on dev, per seed
-    // sample of each type), then each round's accepted data against the next round's dev change.
+    // Gain observations: each round's accepted data against the next round's dev change, and
+    // with seed_curve_gains first the seed training's curve (stage 1 -> round 0 on dev, per seed
+    // sample of each type).
     std::vector<GainObservation> gains(int r, const ProgressCallback & progress) {
         load_data();
         std::vector<GainObservation> out;
-        const std::string stage1_dev = path(0, "stage1_dev.json");
-        if (!file_exists(stage1_dev)) {
-            auto stage1 = pretrained_model(world_dir, pretrain_options(), as_pretrain(progress));
-            ScoreOptions so;
-            so.threads = options.threads;
-            write_file_atomic(stage1_dev, to_json(evaluate_model(*stage1, dev, {true, "dev"}, so, progress)) + "\n");
-        }
         auto report = [&](const std::string & p) { return report_from_json(read_file(p), p); };
-        const EvalReport before = report(stage1_dev), after = report(path(0, "dev.json"));
-        for (const auto & [type, n] : count_by_type(*seed_set))
-            if (before.by_type.count(type) && after.by_type.count(type))
-                out.push_back({type, double(n), after.by_type.at(type).accuracy() - before.by_type.at(type).accuracy()});
+        if (options.seed_curve_gains) {
+            const std::string stage1_dev = path(0, "stage1_dev.json");
+            if (!file_exists(stage1_dev)) {
+                auto stage1 = pretrained_model(world_dir, pretrain_options(), as_pretrain(progress));
+                ScoreOptions so;
+                so.threads = options.threads;
+                write_file_atomic(stage1_dev, to_json(evaluate_model(*stage1, dev, {true, "dev"}, so, progress)) + "\n");
+            }
+            const EvalReport before = report(stage1_dev), after = report(path(0, "dev.json"));
+            for (const auto & [type, n] : count_by_type(*seed_set))
+                if (before.by_type.count(type) && after.by_type.count(type))
+                    out.push_back({type, double(n), after.by_type.at(type).accuracy() - before.by_type.at(type).accuracy()});
+        }
         for (int k = 1; k <= r; ++k) {
             const EvalReport a = report(path(k - 1, "dev.json")), b = report(path(k, "dev.json"));
             for (const auto & [type, n] : count_by_type(generated(k - 1)))

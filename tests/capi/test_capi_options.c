@@ -78,11 +78,12 @@ int main(void) {
                   o->state_path == NULL && o->prompt_text == NULL && o->batch_size == 40 && o->target == 0.9 &&
                       o->max_rounds == 6 && o->patience == 2 && o->rewrite_attempts == 3 && o->seed == 0 && o->types == NULL &&
                       o->miss_rate == 0.05);
-    CHECK_OPTIONS(de_loop_options, de_loop_options_init, verify_answers,
+    CHECK_OPTIONS(de_loop_options, de_loop_options_init, seed_curve_gains,
                   o->state_dir == NULL && o->world_dir == NULL && o->world_seed == 0 && o->strategy == NULL && o->rounds == 3 &&
                       o->budget == 1200 && o->seed_steps == 600 && o->round_steps == 250 && o->seed == 0 && o->threads == 0 &&
                       o->mistake_rate == 0.35 && o->stage1_steps == 0 && o->model_dim == 0 && o->world_scale_percent == 100 &&
-                      o->ipo == 1 && o->ipo_batch == 40 && o->ipo_rounds == 6 && o->verify_answers == 0);
+                      o->ipo == 1 && o->ipo_batch == 40 && o->ipo_rounds == 6 && o->verify_answers == 0 &&
+                      o->seed_curve_gains == 0);
     CHECK_OPTIONS(de_host_model, de_host_model_init, release,
                   o->user_data == NULL && o->score == NULL && o->train == NULL && o->embed == NULL && o->embedding_dim == 0 &&
                       o->save == NULL && o->release == NULL);

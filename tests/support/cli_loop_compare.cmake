@@ -1,6 +1,8 @@
 # dataengine loop --compare on a tiny world: every strategy starts from the same round 0 of its
 # seed, the uniform strategy spreads its budget evenly, and compare.json / compare.md carry the
-# overall, weakest-types and per-type figures. Run with -DCLI=<dataengine> -DSCRATCH=<dir>.
+# overall, weakest-types and per-type figures. The gain rule plans round 0 with every type untried
+# unless --seed-curve-gains asks for the seed training's curve (stage 1 -> round 0 on dev).
+# Run with -DCLI=<dataengine> -DSCRATCH=<dir>.
 file(REMOVE_RECURSE ${SCRATCH})
 set(tiny --scale 3 --stage1-steps 20 --dim 32 --seed-steps 24 --round-steps 24 --rounds 1 --budget 60 --no-ipo --threads 1)
 execute_process(COMMAND ${CLI} loop --compare gain,uniform --seeds 2 --state ${SCRATCH} ${tiny}
@@ -57,4 +59,32 @@ file(READ ${SCRATCH}/compare.md md)
 if(NOT md MATCHES "Final test accuracy per type" OR NOT md MATCHES "\\| ${type} \\| [0-9.]+ \\| [0-9.]+ \\([0-9.]+\\.\\.[0-9.]+\\) \\|")
   message(FATAL_ERROR "compare.md lacks the per-type table: ${md}")
 endif()
-message(STATUS "compare: 2 strategies x 2 seeds, ${types} types")
+
+# Count the types of a plan whose gain was measured (not the optimistic prior).
+function(count_measured plan_file out_var)
+  file(READ ${plan_file} plan)
+  string(JSON types LENGTH "${plan}" types)
+  math(EXPR last "${types} - 1")
+  set(measured 0)
+  foreach(i RANGE ${last})
+    string(JSON m GET "${plan}" types ${i} gain_measured)
+    if(m)
+      math(EXPR measured "${measured} + 1")
+    endif()
+  endforeach()
+  set(${out_var} ${measured} PARENT_SCOPE)
+endfunction()
+count_measured(${SCRATCH}/compare/seed-0/gain/round-0/plan.json measured)
+if(NOT measured EQUAL 0 OR EXISTS ${SCRATCH}/compare/seed-0/gain/round-0/stage1_dev.json)
+  message(FATAL_ERROR "the gain rule's first plan used measured gains (${measured} types) without --seed-curve-gains")
+endif()
+execute_process(COMMAND ${CLI} loop --seed-curve-gains --state ${SCRATCH}/curve --world ${SCRATCH}/world ${tiny}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "dataengine loop --seed-curve-gains failed (${rc}): ${err}")
+endif()
+count_measured(${SCRATCH}/curve/round-0/plan.json measured)
+if(measured LESS 9 OR NOT EXISTS ${SCRATCH}/curve/round-0/stage1_dev.json)
+  message(FATAL_ERROR "--seed-curve-gains: ${measured} types measured in the first plan (expected every type of the seed set)")
+endif()
+message(STATUS "compare: 2 strategies x 2 seeds, ${types} types; seed curve measured ${measured} types")

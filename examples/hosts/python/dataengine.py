@@ -155,7 +155,8 @@ class LoopOptions(Structure):
                 ("strategy", c_char_p), ("rounds", c_int32), ("budget", c_int32), ("seed_steps", c_int32),
                 ("round_steps", c_int32), ("seed", c_uint64), ("threads", c_int32), ("mistake_rate", c_double),
                 ("stage1_steps", c_int32), ("model_dim", c_int32), ("world_scale_percent", c_int32), ("ipo", c_int32),
-                ("ipo_batch", c_int32), ("ipo_rounds", c_int32), ("verify_answers", c_int32)]
+                ("ipo_batch", c_int32), ("ipo_rounds", c_int32), ("verify_answers", c_int32),
+                ("seed_curve_gains", c_int32)]
 
 
 def _init(struct_type, init_name):

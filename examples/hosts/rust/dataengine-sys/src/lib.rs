@@ -95,7 +95,7 @@ c_structs! {
         struct_size: usize, state_dir: *const c_char, world_dir: *const c_char, world_seed: u64, strategy: *const c_char,
         rounds: i32, budget: i32, seed_steps: i32, round_steps: i32, seed: u64, threads: i32, mistake_rate: f64,
         stage1_steps: i32, model_dim: i32, world_scale_percent: i32, ipo: i32, ipo_batch: i32, ipo_rounds: i32,
-        verify_answers: i32,
+        verify_answers: i32, seed_curve_gains: i32,
     }
 }
 
