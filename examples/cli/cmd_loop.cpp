@@ -148,6 +148,51 @@ std::string per_type_table(const std::vector<std::string> & strategies, const st
     return md;
 }
 
+// The per-seed view: seeds share round 0, so a strategy's difference to the baseline on the same
+// seed removes the start's luck that the spread over seeds carries. Baseline: "uniform" if
+// compared, else the last strategy. Appends "per_seed" and "paired" to `json`.
+std::string paired_table(const std::vector<std::string> & strategies, const std::map<std::string, std::vector<double>> & overall,
+                         const std::map<std::string, std::vector<double>> & weakest, std::string & json) {
+    const std::string baseline =
+        std::find(strategies.begin(), strategies.end(), "uniform") != strategies.end() ? "uniform" : strategies.back();
+    const size_t seeds = overall.at(baseline).size();
+    std::string md = "\n## Per seed: final test accuracy overall / on the 3 weakest types (circular, %)\n\n| seed |";
+    std::string rule = "|---:|";
+    for (const std::string & s : strategies) {
+        md += " " + s + " |";
+        rule += "---:|";
+    }
+    md += "\n" + rule + "\n";
+    json += ",\"per_seed\":[";
+    for (size_t seed = 0; seed < seeds; ++seed) {
+        md += fmt::format("| {} |", seed);
+        json += fmt::format("{}{{\"seed\":{}", seed ? "," : "", seed);
+        for (const std::string & s : strategies) {
+            md += fmt::format(" {:.1f} / {:.1f} |", 100 * overall.at(s)[seed], 100 * weakest.at(s)[seed]);
+            json += fmt::format(",\"{}\":{{\"overall\":{:.4f},\"weakest\":{:.4f}}}", s, overall.at(s)[seed], weakest.at(s)[seed]);
+        }
+        md += "\n";
+        json += "}";
+    }
+    md += fmt::format("| **− {}** (mean, min..max) |", baseline);
+    json += fmt::format("],\"paired\":{{\"baseline\":\"{}\"", baseline);
+    for (const std::string & s : strategies) {
+        std::vector<double> d_overall, d_weakest;
+        for (size_t seed = 0; seed < seeds; ++seed) {
+            d_overall.push_back(overall.at(s)[seed] - overall.at(baseline)[seed]);
+            d_weakest.push_back(weakest.at(s)[seed] - weakest.at(baseline)[seed]);
+        }
+        const Spread o = spread(d_overall), w = spread(d_weakest);
+        md += fmt::format(" {:+.1f} ({:+.1f}..{:+.1f}) / {:+.1f} ({:+.1f}..{:+.1f}) |", 100 * o.mean, 100 * o.lo, 100 * o.hi, 100 * w.mean,
+                          100 * w.lo, 100 * w.hi);
+        json += fmt::format(",\"{}\":{{\"overall\":{:.4f},\"overall_min\":{:.4f},\"overall_max\":{:.4f},\"weakest\":{:.4f},"
+                            "\"weakest_min\":{:.4f},\"weakest_max\":{:.4f}}}",
+                            s, o.mean, o.lo, o.hi, w.mean, w.lo, w.hi);
+    }
+    json += "}";
+    return md + "\n";
+}
+
 int compare(const Args & args) {
     const dataengine::LoopOptions base = loop_options(args);
     const int seeds = std::stoi(args.get("seeds", "3"));
@@ -220,6 +265,7 @@ int compare(const Args & args) {
                             i ? "," : "", name, final_overall[name].size(), o.mean, o.lo, o.hi, w.mean, w.lo, w.hi);
     }
     json += "]";
+    md += paired_table(strategies, final_overall, final_weakest, json);
     md += per_type_table(strategies, start_by_type, final_by_type, json);
     json += "}\n";
     dataengine::write_file_atomic(base.state_dir + "/compare.md", md);
