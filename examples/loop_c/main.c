@@ -60,6 +60,33 @@ static void print_accuracy(const de_report_t * report, int round) {
     fflush(stdout);
 }
 
+/* The gain rule's evidence: what one round's accepted data of each type moved that type's dev
+ * accuracy by, appended to the JSON array in `json` ("[" + entries; the caller closes it). The
+ * world's type names need no escaping. */
+static void append_gains(char * json, size_t capacity, const de_report_t * before, const de_report_t * after,
+                         const de_dataset_t * added) {
+    size_t types = 0, count = 0;
+    TRY(de_report_type_count(after, &types));
+    TRY(de_dataset_count(added, &count));
+    for (size_t t = 0; t < types; ++t) {
+        const char * name = NULL;
+        de_score     now, then;
+        size_t       n = 0;
+        TRY(de_report_type_name(after, t, &name));
+        for (size_t i = 0; i < count; ++i) {
+            de_sample_info info;
+            info.struct_size = sizeof info;
+            TRY(de_dataset_sample(added, i, &info));
+            n += strcmp(info.type, name) == 0;
+        }
+        if (n == 0 || de_report_type_score(before, name, &then) != DE_OK) continue;
+        TRY(de_report_type_score(after, name, &now));
+        const size_t used = strlen(json);
+        snprintf(json + used, capacity - used, "%s{\"type\": \"%s\", \"added\": %zu, \"accuracy_gain\": %.6f}",
+                 used > 1 ? ", " : "", name, n, now.accuracy - then.accuracy);
+    }
+}
+
 int main(int argc, char ** argv) {
     const char * dir  = argc > 1 && argv[1][0] != '-' ? argv[1] : "loop_c_world";
     int          tiny = 0;
@@ -115,13 +142,21 @@ int main(int argc, char ** argv) {
     const char * used[4096];
     size_t       used_count = 0;
 
+    /* Gain observations so far (the first plan has none: every type is untried). */
+    static char    gains[16384] = "[";
+    de_report_t *  previous_dev = NULL;
+
     for (int round = 0;; ++round) {
         de_report_t *dev_report = NULL, *test_report = NULL;
         TRY(de_model_evaluate(model, dev, &eo, &dev_report));
         TRY(de_model_evaluate(model, test, &eo, &test_report));
         print_accuracy(test_report, round);
+        if (previous_dev) {
+            append_gains(gains, sizeof gains - 1, previous_dev, dev_report, sources[source_count - 1].data);
+            de_report_free(previous_dev);
+        }
+        previous_dev = dev_report;
         if (round == kRounds || source_count == (size_t)kMaxDatasets) {
-            de_report_free(dev_report);
             de_report_free(test_report);
             break;
         }
@@ -163,6 +198,9 @@ int main(int argc, char ** argv) {
         ao.embedding_dim      = dim;
         ao.used_images        = used;
         ao.used_count         = used_count;
+        char gains_json[sizeof gains + 1];
+        snprintf(gains_json, sizeof gains_json, "%s]", gains);
+        ao.gains_json = gains_json;
         TRY(de_abs_plan(dev_report, dev, pool, &ao, &plan));
 
         /* The offline world writes the data; the validators keep what is right. */
@@ -206,9 +244,10 @@ int main(int argc, char ** argv) {
         de_plan_free(plan);
         free(ids);
         free(embeddings);
-        de_report_free(dev_report);
         de_report_free(test_report);
     }
+    de_report_free(previous_dev);
+    printf("gain observations: %s]\n", gains);
 
     for (size_t i = 0; i < used_count; ++i) free((void *)used[i]);
     for (size_t i = 1; i < source_count; ++i) de_dataset_free((de_dataset_t *)sources[i].data);
