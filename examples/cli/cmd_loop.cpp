@@ -112,19 +112,25 @@ Spread spread(const std::vector<double> & values) {
     return s;
 }
 
+// A Markdown table's header: the leading columns (with their rule), then one right-aligned
+// column per strategy.
+std::string table_header(const std::string & leading, const std::string & leading_rule, const std::vector<std::string> & strategies) {
+    std::string head = leading, rule = leading_rule;
+    for (const std::string & s : strategies) {
+        head += " " + s + " |";
+        rule += "---:|";
+    }
+    return head + "\n" + rule + "\n";
+}
+
 // The per-type view of a comparison: round 0 and each strategy's final test accuracy per type,
 // mean and range over seeds — where each strategy's data went and what it bought. Appends the
 // same figures to `json` as "by_type".
 std::string per_type_table(const std::vector<std::string> & strategies, const std::map<std::string, std::vector<double>> & start,
                            const std::map<std::string, std::map<std::string, std::vector<double>>> & final_by_type,
                            std::string & json) {
-    std::string md = "\n## Final test accuracy per type (circular, %; mean, min..max over seeds)\n\n| type | round 0 |";
-    std::string rule = "|---|---:|";
-    for (const std::string & s : strategies) {
-        md += " " + s + " |";
-        rule += "---:|";
-    }
-    md += "\n" + rule + "\n";
+    std::string md = "\n## Final test accuracy per type (circular, %; mean, min..max over seeds)\n\n" +
+                     table_header("| type | round 0 |", "|---|---:|", strategies);
     json += ",\"by_type\":{";
     bool first = true;
     for (const auto & [type, r0] : start) {
@@ -156,13 +162,8 @@ std::string paired_table(const std::vector<std::string> & strategies, const std:
     const std::string baseline =
         std::find(strategies.begin(), strategies.end(), "uniform") != strategies.end() ? "uniform" : strategies.back();
     const size_t seeds = overall.at(baseline).size();
-    std::string md = "\n## Per seed: final test accuracy overall / on the 3 weakest types (circular, %)\n\n| seed |";
-    std::string rule = "|---:|";
-    for (const std::string & s : strategies) {
-        md += " " + s + " |";
-        rule += "---:|";
-    }
-    md += "\n" + rule + "\n";
+    std::string md = "\n## Per seed: final test accuracy overall / on the 3 weakest types (circular, %)\n\n" +
+                     table_header("| seed |", "|---:|", strategies);
     json += ",\"per_seed\":[";
     for (size_t seed = 0; seed < seeds; ++seed) {
         md += fmt::format("| {} |", seed);

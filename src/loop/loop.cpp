@@ -224,6 +224,12 @@ struct Loop::State {
         load_data();
         std::vector<GainObservation> out;
         auto report = [&](const std::string & p) { return report_from_json(read_file(p), p); };
+        // What `added` samples per type moved each type's dev accuracy by, from `before` to `after`.
+        auto observe = [&](const EvalReport & before, const EvalReport & after, const std::map<std::string, int> & added) {
+            for (const auto & [type, n] : added)
+                if (before.by_type.count(type) && after.by_type.count(type))
+                    out.push_back({type, double(n), after.by_type.at(type).accuracy() - before.by_type.at(type).accuracy()});
+        };
         if (options.seed_curve_gains) {
             const std::string stage1_dev = path(0, "stage1_dev.json");
             if (!file_exists(stage1_dev)) {
@@ -232,16 +238,14 @@ struct Loop::State {
                 so.threads = options.threads;
                 write_file_atomic(stage1_dev, to_json(evaluate_model(*stage1, dev, {true, "dev"}, so, progress)) + "\n");
             }
-            const EvalReport before = report(stage1_dev), after = report(path(0, "dev.json"));
-            for (const auto & [type, n] : count_by_type(*seed_set))
-                if (before.by_type.count(type) && after.by_type.count(type))
-                    out.push_back({type, double(n), after.by_type.at(type).accuracy() - before.by_type.at(type).accuracy()});
+            observe(report(stage1_dev), report(path(0, "dev.json")), count_by_type(*seed_set));
         }
+        // Each round's dev report read once: it is the "after" of one round and the "before" of the next.
+        EvalReport before = r > 0 ? report(path(0, "dev.json")) : EvalReport{};
         for (int k = 1; k <= r; ++k) {
-            const EvalReport a = report(path(k - 1, "dev.json")), b = report(path(k, "dev.json"));
-            for (const auto & [type, n] : count_by_type(generated(k - 1)))
-                if (a.by_type.count(type) && b.by_type.count(type))
-                    out.push_back({type, double(n), b.by_type.at(type).accuracy() - a.by_type.at(type).accuracy()});
+            EvalReport after = report(path(k, "dev.json"));
+            observe(before, after, count_by_type(generated(k - 1)));
+            before = std::move(after);
         }
         return out;
     }
