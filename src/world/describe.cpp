@@ -1,6 +1,9 @@
 // The text view of a scene: captions and boxes, as a COCO image is described to the LLM.
+#include <algorithm>
+
 #include "world/geometry.hpp"
 #include "world/questions_internal.hpp"
+#include "world/world_internal.hpp"
 
 namespace dataengine {
 namespace {
@@ -45,6 +48,28 @@ std::vector<std::string> scene_captions(const Scene & s, uint64_t variant) {
                 out.push_back("The " + *a + " is " + *r + (*r == "above" || *r == "below" ? " the " : " of the ") + *b + ".");
         }
     return out;
+}
+
+std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool prefer_contact) {
+    // The closest nameable pair whose contact is clear (a constructed pair, where there is one).
+    std::optional<std::string> contact;
+    double closest = 1e9;
+    for (size_t i = 0; i < s.objects.size(); ++i)
+        for (size_t j = i + 1; j < s.objects.size(); ++j) {
+            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
+            const auto c = geometry::contact(s.objects[i], s.objects[j]);
+            const double gap = geometry::mask_gap(s.objects[i], s.objects[j]);
+            if (!a || !b || c == geometry::Contact::Ambiguous || gap >= closest) continue;
+            static const char * verbs[] = {" overlap.", " touch.", " are close but not touching.", " are far apart."};
+            contact = "The " + *a + " and the " + *b + verbs[size_t(c)];
+            closest = gap;
+        }
+    const auto by_shape = questions::shape_references(s);
+    const bool contact_first = prefer_contact || rng.below(2) == 0;
+    if (contact && (contact_first || by_shape.empty())) return contact;
+    if (by_shape.empty()) return std::nullopt;
+    const auto & [ref, i] = by_shape[rng.below(by_shape.size())];
+    return "The " + ref + " is " + colour_names()[size_t(s.objects[i].colour)] + ".";
 }
 
 std::vector<BoxObject> scene_boxes(const Scene & s) {

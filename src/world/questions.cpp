@@ -99,6 +99,12 @@ std::vector<std::pair<std::string, size_t>> unique_by(const Scene & s, Name name
 std::string colour_of(const WorldObject & o) { return colour_names()[size_t(o.colour)]; }
 std::string shape_of(const WorldObject & o) { return shape_names()[size_t(o.shape)]; }
 
+}  // namespace
+
+std::vector<std::pair<std::string, size_t>> questions::shape_references(const Scene & s) { return unique_by(s, shape_of); }
+
+namespace {
+
 std::optional<Draft> identity_question(const Scene & s, Rng & rng) {
     const auto refs = unique_by(s, colour_of);
     if (refs.empty()) return std::nullopt;
@@ -108,7 +114,7 @@ std::optional<Draft> identity_question(const Scene & s, Rng & rng) {
 }
 
 std::optional<Draft> attribute_question(const Scene & s, Rng & rng) {
-    const auto refs = unique_by(s, shape_of);
+    const auto refs = shape_references(s);
     if (refs.empty()) return std::nullopt;
     const auto & [ref, i] = refs[rng.below(refs.size())];
     const std::string colour = colour_of(s.objects[i]);

@@ -104,7 +104,11 @@ ImagePool World::pool() const {
 std::vector<std::pair<Scene, std::string>> World::captions() const {
     std::vector<std::pair<Scene, std::string>> out;
     for (int i = 0; i < options_.caption_images; ++i) {
-        const Scene s   = scene(Split::Captions, uint64_t(i));
+        // Every fourth caption scene is built around a pair that overlaps, touches, is close or
+        // apart, as interaction scenes are: scattered objects rarely meet, and stage 1 would
+        // never see two that do.
+        const bool  contact_scene = i % 4 == 3;
+        const Scene s   = contact_scene ? scene_for(Split::Captions, uint64_t(i), "interaction") : scene(Split::Captions, uint64_t(i));
         Rng         rng = Rng(options_.seed ^ stable_hash(s.id));
         const auto  all = scene_captions(s, rng.next());
         out.emplace_back(s, all[0]);
@@ -120,6 +124,7 @@ std::vector<std::pair<Scene, std::string>> World::captions() const {
         }
         rng.shuffle(facts);
         for (size_t k = 0; k < std::min<size_t>(2, facts.size()); ++k) out.emplace_back(s, facts[k]);
+        if (auto fact = referring_caption(s, rng, contact_scene)) out.emplace_back(s, std::move(*fact));
     }
     return out;
 }

@@ -9,6 +9,13 @@ namespace dataengine {
 // A random scene of `size` pixels arranged so that `type` ("" for any) can usually be asked;
 // nullopt when the arrangement failed (the caller draws again).
 std::optional<Scene> generate_scene(Rng & rng, int size, std::string_view type);
+
+// One fact said in the order a question asks it, the object named first by the words a question
+// would use, then what is to be read off it: "The large square is red." or "The red circle and
+// the cross touch." (of the closest pair, when `prefer_contact` or by chance). Stage 1 learns
+// from these to find an object by its words; its other captions name an object only after the
+// fact about it. nullopt when no object can be named uniquely.
+std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool prefer_contact);
 }  // namespace dataengine
 
 namespace dataengine {
