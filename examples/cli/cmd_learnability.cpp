@@ -2,9 +2,11 @@
 // The gate of DESIGN §5 before any data engine can help: per seed, train the seed model M0, then
 // continue M0 for the same number of steps on the seed set alone (control) and on the seed set
 // plus BOOST x that type's seed count of new questions of one type; compare test accuracy.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
 
 #include "args.hpp"
@@ -22,14 +24,18 @@ namespace {
 constexpr const char * kHelp =
     "usage: dataengine learnability --world DIR [--seeds N] [--stage2-steps N] [--continue-steps N]\n"
     "                               [--continue-lr X] [--boost X] [--types a,b,...] [--out DIR] [--threads N]\n"
-    "                               [model shape]\n"
+    "                               [--pretrain-steps N] [model shape]\n"
     "\n"
     "Per seed: M0 = stage 1 (cached) + stage 2 on the seed set; then M0 continued on the seed set\n"
     "(control) and on the seed set plus BOOST x the type's seed count of new questions of that type.\n"
     "Reports circular test accuracy per type, the gain over the control, mean and spread over seeds.\n"
     "A type's arm is evaluated on that type's test questions only (the control on all of them).\n"
     "Runs already done (OUT/runs.jsonl) are not repeated. Defaults: 3 seeds, 600 + 300 steps,\n"
-    "continuation learning rate 5e-4, boost 3.\n";
+    "continuation learning rate 5e-4, boost 3. The gate of DESIGN 5: a type passes when its mean gain\n"
+    "over the seeds is at least 8 points.\n";
+
+// DESIGN 5's bar: extra data of a type must buy this many test points over the control.
+constexpr double kGatePoints = 8.0;
 
 struct RunKey {
     int         seed;
@@ -60,7 +66,8 @@ std::map<RunKey, std::map<std::string, double>> load_runs(const std::string & pa
 int run_learnability(int argc, char ** argv) {
     if (wants_help(argc, argv, kHelp, kModelShapeHelp)) return 0;
     const Args args(argc, argv, {}, {},
-                    with_model_shape({"world", "seeds", "stage2-steps", "continue-steps", "continue-lr", "boost", "types", "out", "threads"}));
+                    with_model_shape({"world", "seeds", "stage2-steps", "continue-steps", "continue-lr", "boost", "types", "out", "threads",
+                                     "pretrain-steps"}));
     const std::string world_dir = args.require("world");
     const std::string out = args.get("out", world_dir + "/learnability");
     const int seeds = std::stoi(args.get("seeds", "3"));
@@ -76,6 +83,10 @@ int run_learnability(int argc, char ** argv) {
     } else {
         for (const auto & t : dataengine::question_types()) types.push_back(t.name);
     }
+    // A misspelt type fails now, not after M0 has trained.
+    for (const std::string & t : types)
+        if (!dataengine::find_question_type(t))
+            throw dataengine::Error(dataengine::Status::Invalid, "--types: unknown question type '" + t + "'");
     std::filesystem::create_directories(out);
 
     // The world's own settings, to know the seed counts and regenerate extra questions.
@@ -123,7 +134,9 @@ int run_learnability(int argc, char ** argv) {
     for (int seed = 0; seed < seeds; ++seed) {
         const std::string m0_dir = fmt::format("{}/seed{}/m0", out, seed);
         if (!dataengine::file_exists(m0_dir + "/model.json")) {
-            auto m0 = dataengine::pretrained_model(world_dir, pretrain_options_for(args), ProgressLine("pretrain"));
+            dataengine::PretrainOptions pretrain = pretrain_options_for(args);
+            if (args.has("pretrain-steps")) pretrain.train.steps = std::stoi(args.get("pretrain-steps"));
+            auto m0 = dataengine::pretrained_model(world_dir, pretrain, ProgressLine("pretrain"));
             const auto r = m0->train({{&seed_set, dataengine::TrainSource::Kind::Questions, 1.0}},
                                      train_options(stage2_steps, uint64_t(seed), 5e-4), ProgressLine(fmt::format("seed {} M0", seed)));
             std::fprintf(stderr, "seed %d M0: loss %.3f -> %.3f, %.0f samples/s\n", seed, r.first_loss(), r.last_loss(), r.samples_per_second);
@@ -149,12 +162,16 @@ int run_learnability(int argc, char ** argv) {
     }
 
     // Summary: per type, the gain of its own arm over the control, mean and range over seeds.
-    std::string table = "| type | seed count | control | with more of its data | gain (mean) | gain (min..max) |\n|---|---:|---:|---:|---:|---:|\n";
+    std::string table = "| type | seed count | control | with more of its data | gain (mean) | gain (min..max) | gain by seed |\n"
+                        "|---|---:|---:|---:|---:|---:|---|\n";
     std::string json = "{\"types\":[";
+    std::vector<std::string> passed;
+    int measured = 0;
     for (size_t i = 0; i < types.size(); ++i) {
         const std::string & t = types[i];
         double control = 0, boosted = 0, lo = 1e9, hi = -1e9;
         int    n = 0;
+        std::string by_seed, by_seed_json;
         for (int seed = 0; seed < seeds; ++seed) {
             if (!runs.count({seed, "control"}) || !runs.count({seed, t})) continue;
             const double c = runs[{seed, "control"}][t], b = runs[{seed, t}][t];
@@ -162,20 +179,30 @@ int run_learnability(int argc, char ** argv) {
             boosted += b;
             lo = std::min(lo, b - c);
             hi = std::max(hi, b - c);
+            by_seed += fmt::format("{}{:+.1f}", n ? " " : "", 100 * (b - c));
+            by_seed_json += fmt::format("{}{:.4f}", n ? "," : "", b - c);
             ++n;
         }
         if (n == 0) continue;
         control /= n;
         boosted /= n;
-        table += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:+.1f} | {:+.1f}..{:+.1f} |\n", t, seed_counts[t], 100 * control,
-                             100 * boosted, 100 * (boosted - control), 100 * lo, 100 * hi);
-        json += fmt::format("{}{{\"type\":\"{}\",\"seeds\":{},\"control\":{:.4f},\"boosted\":{:.4f},\"gain\":{:.4f},\"gain_min\":{:.4f},\"gain_max\":{:.4f}}}",
-                            i ? "," : "", t, n, control, boosted, boosted - control, lo, hi);
+        // Compared in points rounded as printed, so the table and the verdict never disagree.
+        const bool passes = std::round(1000 * (boosted - control)) >= 10 * kGatePoints;
+        if (passes) passed.push_back(t);
+        table += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:+.1f} | {:+.1f}..{:+.1f} | {} |\n", t, seed_counts[t], 100 * control,
+                             100 * boosted, 100 * (boosted - control), 100 * lo, 100 * hi, by_seed);
+        json += fmt::format("{}{{\"type\":\"{}\",\"seeds\":{},\"control\":{:.4f},\"boosted\":{:.4f},\"gain\":{:.4f},\"gain_min\":{:.4f},"
+                            "\"gain_max\":{:.4f},\"gain_by_seed\":[{}],\"passes\":{}}}",
+                            measured ? "," : "", t, n, control, boosted, boosted - control, lo, hi, by_seed_json, passes);
+        ++measured;
     }
-    json += "]}\n";
+    const std::string verdict = fmt::format("{} of {} types gain {:.0f}+ points over the control (mean over seeds){}{}\n", passed.size(),
+                                            measured, kGatePoints, passed.empty() ? "" : ": ", fmt::join(passed, ", "));
+    json += fmt::format("],\"gate\":{{\"points\":{:.0f},\"types\":{},\"passed\":{}}}}}\n", kGatePoints, measured, passed.size());
     dataengine::write_file_atomic(out + "/summary.json", json);
-    dataengine::write_file_atomic(out + "/summary.md", "## Learnability (circular test accuracy, %)\n\n" + table);
+    dataengine::write_file_atomic(out + "/summary.md", "## Learnability (circular test accuracy, %)\n\n" + table + "\n" + verdict);
     std::fputs(table.c_str(), stdout);
+    std::fputs(verdict.c_str(), stdout);
     return 0;
 }
 
