@@ -141,7 +141,10 @@ public:
     Dataset   questions(Split split) const;  // SeedTrain, Dev or Test; images "images/<scene>.png"
     ImagePool pool() const;                  // Pool: descriptions, no questions
     // Stage-1 pairs: (scene, caption). Long captions name every object; short single-fact ones
-    // (background, count, glyph) are mixed in so that every fact gets gradient (DESIGN §5).
+    // (background, count, glyph) are mixed in so that every fact gets gradient (DESIGN §5); one
+    // more per scene says a fact in a question's order, the object first ("The large square is
+    // red.", "The red circle and the cross touch."), and every fourth scene is built around a
+    // pair that overlaps, touches, is close or apart.
     std::vector<std::pair<Scene, std::string>> captions() const;
 
     // `count` new questions of `type` on fresh scenes of the Extra split (scene indices from

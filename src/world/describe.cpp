@@ -1,6 +1,4 @@
 // The text view of a scene: captions and boxes, as a COCO image is described to the LLM.
-#include <algorithm>
-
 #include "world/geometry.hpp"
 #include "world/questions_internal.hpp"
 #include "world/world_internal.hpp"
