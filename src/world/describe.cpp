@@ -54,12 +54,14 @@ std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool pr
     double closest = 1e9;
     for (size_t i = 0; i < s.objects.size(); ++i)
         for (size_t j = i + 1; j < s.objects.size(); ++j) {
-            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
-            const auto c = geometry::contact(s.objects[i], s.objects[j]);
             const double gap = geometry::mask_gap(s.objects[i], s.objects[j]);
-            if (!a || !b || c == geometry::Contact::Ambiguous || gap >= closest) continue;
-            static const char * verbs[] = {" overlap.", " touch.", " are close but not touching.", " are far apart."};
-            contact = "The " + *a + " and the " + *b + verbs[size_t(c)];
+            if (gap >= closest) continue;
+            const auto c = geometry::contact_at(gap);
+            if (c == geometry::Contact::Ambiguous) continue;
+            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
+            if (!a || !b) continue;
+            // The answer's own words without their "they": "The A and the B touch."
+            contact = "The " + *a + " and the " + *b + questions::contact_phrases()[size_t(c)].substr(4) + ".";
             closest = gap;
         }
     const auto by_shape = questions::shape_references(s);

@@ -30,8 +30,9 @@ double mask_gap(const WorldObject & a, const WorldObject & b) {
     return best;
 }
 
-Contact contact(const WorldObject & a, const WorldObject & b) {
-    const double gap = mask_gap(a, b);
+Contact contact(const WorldObject & a, const WorldObject & b) { return contact_at(mask_gap(a, b)); }
+
+Contact contact_at(double gap) {
     if (gap == 0) return Contact::Overlap;
     if (gap <= 1.5) return Contact::Touch;  // 4- or 8-neighbouring pixels
     if (gap >= 3 && gap <= 7) return Contact::Close;

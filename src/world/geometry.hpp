@@ -12,6 +12,7 @@ namespace dataengine::geometry {
 // and never asked about.
 enum class Contact { Overlap, Touch, Close, Apart, Ambiguous };
 Contact contact(const WorldObject & a, const WorldObject & b);
+Contact contact_at(double gap);  // the class of a mask gap already measured
 double  mask_gap(const WorldObject & a, const WorldObject & b);  // 0 when overlapping
 
 // Quadrant of the object's centre, or nullopt within 4 px of a midline.

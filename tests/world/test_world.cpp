@@ -287,7 +287,6 @@ TEST_CASE("referring captions name an object first and are true of the scene, ch
     std::set<std::string>      touching_scenes;
     for (const auto & [scene, caption] : world.captions()) {
         Sample q;
-        q.type = "caption";
         const size_t is = caption.find(" is ");
         const size_t and_the = caption.find(" and the ");
         if (caption.rfind("The ", 0) != 0) continue;
