@@ -2,6 +2,7 @@
 """Callbacks at the boundary: an exception in a Python callback (progress, host model) ends the
 library call and is raised again in Python; a callback that says stop gives DE_EABORTED."""
 import os
+import shutil
 import sys
 import tempfile
 import unittest
@@ -36,6 +37,8 @@ class Broken:
 class Callbacks(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="de-python-callbacks-")
+        # Each case writes a small world; leave nothing behind in the temp directory.
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
         self.world = tiny_world(self.dir)
 
     def test_progress_exception_is_raised_again(self):
