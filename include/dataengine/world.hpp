@@ -109,10 +109,11 @@ struct WorldOptions {
     uint64_t seed       = 0;
     int      image_size = 64;
     // Seed training questions per type: deliberately imbalanced, as real instruction data is.
-    // Where each type sits follows its measured learning curve (world seed 0, seed 0 of
-    // `learnability`): 3x more location data bought +10.7 points over 200 but +6.8 over 400 (the
-    // seed set had already taught most of it); interaction +8.7 over 450 but +4.4 over 150 and
-    // counting +7.7 over 600 (+4.3 over 150): relations and counts need more data to start learning.
+    // Where each type sits follows its measured learning curve (world seed 0, `learnability`'s
+    // seed 0, 3x more of a type's data over the control): location gained +10.7 points from 200
+    // but +8.3 from 400 (the seed set had already taught most of it), interaction +8.7 from 450
+    // but +4.7 from 150, counting +4.3 / +7.3 / +7.7 from 150 / 300 / 600: relations and counts
+    // need more data before more of it helps.
     std::map<std::string, int> seed_counts = {
         {"scene", 600}, {"counting", 600}, {"identity", 500}, {"attribute", 500}, {"interaction", 450},
         {"location", 200}, {"spatial relation", 200}, {"reasoning", 100}, {"text", 100}};
