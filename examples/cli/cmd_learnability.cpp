@@ -24,7 +24,7 @@ namespace {
 constexpr const char * kHelp =
     "usage: dataengine learnability --world DIR [--seeds N] [--stage2-steps N] [--continue-steps N]\n"
     "                               [--continue-lr X] [--boost X] [--types a,b,...] [--out DIR] [--threads N]\n"
-    "                               [--pretrain-steps N] [model shape]\n"
+    "                               [--pretrain-steps N] [--report-only] [model shape]\n"
     "\n"
     "Per seed: M0 = stage 1 (cached) + stage 2 on the seed set; then M0 continued on the seed set\n"
     "(control) and on the seed set plus BOOST x the type's seed count of new questions of that type.\n"
@@ -32,7 +32,8 @@ constexpr const char * kHelp =
     "A type's arm is evaluated on that type's test questions only (the control on all of them).\n"
     "Runs already done (OUT/runs.jsonl) are not repeated. Defaults: 3 seeds, 600 + 300 steps,\n"
     "continuation learning rate 5e-4, boost 3. The gate of DESIGN 5: a type passes when its mean gain\n"
-    "over the seeds is at least 8 points.\n";
+    "over the seeds is at least 8 points. --report-only trains nothing: it summarises the runs done so\n"
+    "far (a type's mean over the seeds where its arm and the control are both done).\n";
 
 // DESIGN 5's bar: extra data of a type must buy this many test points over the control.
 constexpr double kGatePoints = 8.0;
@@ -65,7 +66,7 @@ std::map<RunKey, std::map<std::string, double>> load_runs(const std::string & pa
 
 int run_learnability(int argc, char ** argv) {
     if (wants_help(argc, argv, kHelp, kModelShapeHelp)) return 0;
-    const Args args(argc, argv, {}, {},
+    const Args args(argc, argv, {"report-only"}, {},
                     with_model_shape({"world", "seeds", "stage2-steps", "continue-steps", "continue-lr", "boost", "types", "out", "threads",
                                      "pretrain-steps"}));
     const std::string world_dir = args.require("world");
@@ -87,6 +88,9 @@ int run_learnability(int argc, char ** argv) {
     for (const std::string & t : types)
         if (!dataengine::find_question_type(t))
             throw dataengine::Error(dataengine::Status::Invalid, "--types: unknown question type '" + t + "'");
+    const bool report_only = args.has("report-only");
+    if (report_only && !dataengine::file_exists(out + "/runs.jsonl"))
+        throw dataengine::Error(dataengine::Status::NotFound, "--report-only: no runs recorded in '" + out + "/runs.jsonl'");
     std::filesystem::create_directories(out);
 
     // The world's own settings, to know the seed counts and regenerate extra questions.
@@ -131,7 +135,7 @@ int run_learnability(int argc, char ** argv) {
         return o;
     };
 
-    for (int seed = 0; seed < seeds; ++seed) {
+    for (int seed = 0; seed < seeds && !report_only; ++seed) {
         const std::string m0_dir = fmt::format("{}/seed{}/m0", out, seed);
         if (!dataengine::file_exists(m0_dir + "/model.json")) {
             dataengine::PretrainOptions pretrain = pretrain_options_for(args);
@@ -196,9 +200,16 @@ int run_learnability(int argc, char ** argv) {
                             measured ? "," : "", t, n, control, boosted, boosted - control, lo, hi, by_seed_json, passes);
         ++measured;
     }
-    const std::string verdict = fmt::format("{} of {} types gain {:.0f}+ points over the control (mean over seeds){}{}\n", passed.size(),
-                                            measured, kGatePoints, passed.empty() ? "" : ": ", fmt::join(passed, ", "));
-    json += fmt::format("],\"gate\":{{\"points\":{:.0f},\"types\":{},\"passed\":{}}}}}\n", kGatePoints, measured, passed.size());
+    int missing = 0;  // runs not done yet (only --report-only can summarise with some missing)
+    for (int seed = 0; seed < seeds; ++seed) {
+        missing += !runs.count({seed, "control"});
+        for (const std::string & t : types) missing += !runs.count({seed, t});
+    }
+    std::string verdict = fmt::format("{} of {} types gain {:.0f}+ points over the control (mean over seeds){}{}\n", passed.size(),
+                                      measured, kGatePoints, passed.empty() ? "" : ": ", fmt::join(passed, ", "));
+    if (missing) verdict += fmt::format("incomplete: {} of {} runs not done yet\n", missing, seeds * int(types.size() + 1));
+    json += fmt::format("],\"gate\":{{\"points\":{:.0f},\"types\":{},\"passed\":{},\"runs_missing\":{}}}}}\n", kGatePoints, measured,
+                        passed.size(), missing);
     dataengine::write_file_atomic(out + "/summary.json", json);
     dataengine::write_file_atomic(out + "/summary.md", "## Learnability (circular test accuracy, %)\n\n" + table + "\n" + verdict);
     std::fputs(table.c_str(), stdout);

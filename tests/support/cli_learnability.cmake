@@ -1,6 +1,7 @@
 # dataengine learnability on a tiny world: M0, the control and one arm per type are trained and
 # evaluated, the summary gives each type's gain by seed and the gate's verdict, finished runs are
-# kept and not repeated, and a misspelt type is refused before anything trains.
+# kept and not repeated, --report-only summarises a partial run without training, and a misspelt
+# type is refused before anything trains.
 file(REMOVE_RECURSE ${SCRATCH})
 execute_process(COMMAND ${CLI} world --seed 5 --out ${SCRATCH}/world --per-type 3 --pool 2 --captions 6
                         --seed-counts text=4,scene=4
@@ -45,6 +46,31 @@ execute_process(COMMAND ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARI
 file(READ ${SCRATCH}/learn/runs.jsonl after)
 if(NOT rc EQUAL 0 OR err MATCHES "M0: loss" OR NOT before STREQUAL after OR NOT out MATCHES "of 2 types")
   message(FATAL_ERROR "a second run repeated finished work or changed runs.jsonl: ${err}")
+endif()
+
+# --report-only summarises what is done and trains nothing: with seed 1's runs gone, one seed per
+# type and a line saying 4 runs are missing; runs.jsonl stays as it was.
+file(STRINGS ${SCRATCH}/learn/runs.jsonl lines)
+set(seed0 "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^{\"seed\":0,")
+    string(APPEND seed0 "${line}\n")
+  endif()
+endforeach()
+file(WRITE ${SCRATCH}/learn/runs.jsonl "${seed0}")
+execute_process(COMMAND ${run} --report-only RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(READ ${SCRATCH}/learn/runs.jsonl after)
+file(READ ${SCRATCH}/learn/summary.json summary)
+string(JSON seeds GET "${summary}" types 0 seeds)
+string(JSON missing GET "${summary}" gate runs_missing)
+if(NOT rc EQUAL 0 OR err MATCHES "loss" OR NOT after STREQUAL seed0 OR NOT seeds EQUAL 1 OR NOT missing EQUAL 3
+   OR NOT out MATCHES "incomplete: 3 of 6 runs not done yet")
+  message(FATAL_ERROR "--report-only trained, changed runs.jsonl or miscounted: ${out} ${err} ${summary}")
+endif()
+execute_process(COMMAND ${CLI} learnability --world ${SCRATCH}/world --out ${SCRATCH}/none --report-only
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "no runs recorded")
+  message(FATAL_ERROR "--report-only without runs did not fail clearly: ${err}")
 endif()
 
 execute_process(COMMAND ${CLI} learnability --world ${SCRATCH}/world --out ${SCRATCH}/bad --types text,colour
