@@ -49,7 +49,7 @@ if(NOT rc EQUAL 0 OR err MATCHES "M0: loss" OR NOT before STREQUAL after OR NOT 
 endif()
 
 # --report-only summarises what is done and trains nothing: with seed 1's runs gone, one seed per
-# type and a line saying 4 runs are missing; runs.jsonl stays as it was.
+# type and a line saying 3 runs (seed 1's control, text, scene) are missing; runs.jsonl stays as it was.
 file(STRINGS ${SCRATCH}/learn/runs.jsonl lines)
 set(seed0 "")
 foreach(line IN LISTS lines)
