@@ -43,7 +43,7 @@ std::vector<std::string> scene_captions(const Scene & s, uint64_t variant) {
             const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
             const auto r = geometry::relation(s.objects[i], s.objects[j]);
             if (a && b && r && rng.below(3) == 0)
-                out.push_back("The " + *a + " is " + *r + (*r == "above" || *r == "below" ? " the " : " of the ") + *b + ".");
+                out.push_back(questions::relation_sentence(*a, *r, *b));
         }
     return out;
 }
@@ -70,6 +70,20 @@ std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool pr
     if (by_shape.empty()) return std::nullopt;
     const auto & [ref, i] = by_shape[rng.below(by_shape.size())];
     return "The " + ref + " is " + colour_names()[size_t(s.objects[i].colour)] + ".";
+}
+
+std::optional<std::string> relation_caption(const Scene & s, Rng & rng) {
+    std::vector<std::string> relations;
+    for (size_t i = 0; i < s.objects.size(); ++i)
+        for (size_t j = 0; j < s.objects.size(); ++j) {
+            if (i == j) continue;
+            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
+            const auto r = geometry::relation(s.objects[i], s.objects[j]);
+            // Both objects named before the relation, as a question names them before its answer.
+            if (a && b && r) relations.push_back("Relative to the " + *b + ", the " + *a + " is " + *r + ".");
+        }
+    if (relations.empty()) return std::nullopt;
+    return relations[rng.below(relations.size())];
 }
 
 std::vector<BoxObject> scene_boxes(const Scene & s) {

@@ -49,6 +49,10 @@ const std::vector<std::string> & relation_names() {
     return names;
 }
 
+std::string relation_sentence(const std::string & a, const std::string & relation, const std::string & b) {
+    return "The " + a + " is " + relation + (relation == "above" || relation == "below" ? " the " : " of the ") + b + ".";
+}
+
 }  // namespace questions
 
 namespace {
@@ -175,7 +179,7 @@ std::optional<Draft> relation_question(const Scene & s, Rng & rng) {
             const auto r = geometry::relation(s.objects[i], s.objects[j]);
             if (!a || !b || !r) continue;
             drafts.push_back({"Where is the " + *a + " relative to the " + *b + "?", *r, relation_names(),
-                              "The " + *a + " is " + *r + (*r == "above" || *r == "below" ? " the " : " of the ") + *b + "."});
+                              questions::relation_sentence(*a, *r, *b)});
         }
     if (drafts.empty()) return std::nullopt;
     return drafts[rng.below(drafts.size())];

@@ -125,6 +125,9 @@ std::vector<std::pair<Scene, std::string>> World::captions() const {
         rng.shuffle(facts);
         for (size_t k = 0; k < std::min<size_t>(2, facts.size()); ++k) out.emplace_back(s, facts[k]);
         if (auto fact = referring_caption(s, rng, contact_scene)) out.emplace_back(s, std::move(*fact));
+        // A relation of its own for every scene that has one: in the long captions a relation is one
+        // rare clause, and the model never learned to compare two named objects' positions.
+        if (auto fact = relation_caption(s, rng)) out.emplace_back(s, std::move(*fact));
     }
     return out;
 }

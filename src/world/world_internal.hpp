@@ -16,6 +16,10 @@ std::optional<Scene> generate_scene(Rng & rng, int size, std::string_view type);
 // from these to find an object by its words; its other captions name an object only after the
 // fact about it. nullopt when no object can be named uniquely.
 std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool prefer_contact);
+// A spatial relation between two objects named as questions name them, both before the relation
+// ("Relative to the square, the red circle is to the left."), picked at random among the
+// scene's clear ones.
+std::optional<std::string> relation_caption(const Scene & s, Rng & rng);
 }  // namespace dataengine
 
 namespace dataengine {

@@ -198,10 +198,10 @@ TEST_CASE("write() lays out a world any reader can load", "[world]") {
     CHECK(file_exists(dir.file("world.json")));
     CHECK(file_exists(dir.file("pool.jsonl")));
     const Dataset captions = read_dataset(dir.file("captions.jsonl"), Format::Jsonl);
-    // One long and two single-fact captions per scene, and one referring fact where an object
-    // can be named uniquely (every scene with one object at least).
+    // One long and two single-fact captions per scene, one referring fact where an object can be
+    // named uniquely (every scene with one object at least), and one relation where two can.
     CHECK(captions.size() > 120);
-    CHECK(captions.size() <= 160);
+    CHECK(captions.size() <= 200);
     // Every scene referenced has its graph in scenes.jsonl and its image on disk.
     size_t scenes = 0;
     for (const std::string & line : split(read_file(dir.file("scenes.jsonl")), '\n')) {
@@ -275,8 +275,9 @@ TEST_CASE("the world's content filter never turns away an image that can carry t
 }
 
 TEST_CASE("referring captions name an object first and are true of the scene, checked independently", "[world]") {
-    // "The large square is red." and "The A and the B touch." are asked back as the attribute
-    // and interaction questions they answer, and the answer checker reads the scene graph.
+    // "The large square is red.", "The A and the B touch." and "Relative to the B, the A is
+    // above." are asked back as the attribute, interaction and spatial relation questions they
+    // answer, and the answer checker reads the scene graph.
     WorldOptions o = small_world(11);
     o.caption_images = 200;
     const World world(o);
@@ -287,6 +288,22 @@ TEST_CASE("referring captions name an object first and are true of the scene, ch
     std::set<std::string>      touching_scenes;
     for (const auto & [scene, caption] : world.captions()) {
         Sample q;
+        const std::string relative = "Relative to the ";
+        if (caption.rfind(relative, 0) == 0) {
+            const size_t comma = caption.find(", the "), is = caption.find(" is ", comma);
+            REQUIRE(comma != std::string::npos);
+            REQUIRE(is != std::string::npos);
+            const std::string b = caption.substr(relative.size(), comma - relative.size());
+            const std::string a = caption.substr(comma + 6, is - comma - 6);
+            const std::string relation = caption.substr(is + 4, caption.size() - is - 5);
+            q.question = "Where is the " + a + " relative to the " + b + "?";
+            q.options  = {"to the left", "to the right", "above", "below"};
+            const int answer = answer_from_scene(scene, q);
+            REQUIRE(answer >= 0);
+            CHECK(q.options[size_t(answer)] == relation);
+            ++checked["relation " + relation];
+            continue;
+        }
         const size_t is = caption.find(" is ");
         const size_t and_the = caption.find(" and the ");
         if (caption.rfind("The ", 0) != 0) continue;
@@ -322,4 +339,5 @@ TEST_CASE("referring captions name an object first and are true of the scene, ch
     CHECK(checked["contact they touch"] >= 5);
     CHECK(checked["contact they are close but not touching"] >= 5);
     CHECK(touching_scenes.size() >= 25);
+    for (const char * relation : {"to the left", "to the right", "above", "below"}) CHECK(checked[std::string("relation ") + relation] >= 10);
 }
