@@ -37,14 +37,10 @@ std::vector<std::string> scene_captions(const Scene & s, uint64_t variant) {
     }
     if (s.glyph) out.push_back("The character " + std::string(1, s.glyph->ch) + " is written in the image.");
     // One relation, when a pair has a clear one: captions teach relations too.
-    for (size_t i = 0; i < n; ++i)
-        for (size_t j = 0; j < n; ++j) {
-            if (i == j || out.size() >= 3) continue;
-            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
-            const auto r = geometry::relation(s.objects[i], s.objects[j]);
-            if (a && b && r && rng.below(3) == 0)
-                out.push_back(questions::relation_sentence(*a, *r, *b));
-        }
+    for (const auto & [a, r, b] : questions::relation_pairs(s)) {
+        if (out.size() >= 3) break;
+        if (rng.below(3) == 0) out.push_back(questions::relation_sentence(a, r, b));
+    }
     return out;
 }
 
@@ -73,17 +69,11 @@ std::optional<std::string> referring_caption(const Scene & s, Rng & rng, bool pr
 }
 
 std::optional<std::string> relation_caption(const Scene & s, Rng & rng) {
-    std::vector<std::string> relations;
-    for (size_t i = 0; i < s.objects.size(); ++i)
-        for (size_t j = 0; j < s.objects.size(); ++j) {
-            if (i == j) continue;
-            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
-            const auto r = geometry::relation(s.objects[i], s.objects[j]);
-            // Both objects named before the relation, as a question names them before its answer.
-            if (a && b && r) relations.push_back("Relative to the " + *b + ", the " + *a + " is " + *r + ".");
-        }
-    if (relations.empty()) return std::nullopt;
-    return relations[rng.below(relations.size())];
+    const auto pairs = questions::relation_pairs(s);
+    if (pairs.empty()) return std::nullopt;
+    const auto & [a, r, b] = pairs[rng.below(pairs.size())];
+    // Both objects named before the relation, as a question names them before its answer.
+    return "Relative to the " + b + ", the " + a + " is " + r + ".";
 }
 
 std::vector<BoxObject> scene_boxes(const Scene & s) {

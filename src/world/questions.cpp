@@ -53,6 +53,18 @@ std::string relation_sentence(const std::string & a, const std::string & relatio
     return "The " + a + " is " + relation + (relation == "above" || relation == "below" ? " the " : " of the ") + b + ".";
 }
 
+std::vector<RelationPair> relation_pairs(const Scene & s) {
+    std::vector<std::optional<std::string>> names;
+    for (size_t i = 0; i < s.objects.size(); ++i) names.push_back(geometry::reference(s.objects, i));
+    std::vector<RelationPair> out;
+    for (size_t i = 0; i < s.objects.size(); ++i)
+        for (size_t j = 0; j < s.objects.size(); ++j) {
+            if (i == j || !names[i] || !names[j]) continue;
+            if (const auto r = geometry::relation(s.objects[i], s.objects[j])) out.push_back({*names[i], *r, *names[j]});
+        }
+    return out;
+}
+
 }  // namespace questions
 
 namespace {
@@ -172,15 +184,8 @@ std::optional<Draft> counting_question(const Scene & s, Rng & rng) {
 
 std::optional<Draft> relation_question(const Scene & s, Rng & rng) {
     std::vector<Draft> drafts;
-    for (size_t i = 0; i < s.objects.size(); ++i)
-        for (size_t j = 0; j < s.objects.size(); ++j) {
-            if (i == j) continue;
-            const auto a = geometry::reference(s.objects, i), b = geometry::reference(s.objects, j);
-            const auto r = geometry::relation(s.objects[i], s.objects[j]);
-            if (!a || !b || !r) continue;
-            drafts.push_back({"Where is the " + *a + " relative to the " + *b + "?", *r, relation_names(),
-                              questions::relation_sentence(*a, *r, *b)});
-        }
+    for (const auto & [a, r, b] : questions::relation_pairs(s))
+        drafts.push_back({"Where is the " + a + " relative to the " + b + "?", r, relation_names(), questions::relation_sentence(a, r, b)});
     if (drafts.empty()) return std::nullopt;
     return drafts[rng.below(drafts.size())];
 }
