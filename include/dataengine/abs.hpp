@@ -89,7 +89,10 @@ struct PlanContext {
     std::vector<std::string> used_images;  // pool ids not to ask about again (earlier rounds)
     // Optional content filter per type, from what the generator will see (e.g. a "text"
     // question needs an image whose description shows text). Images that fail it are skipped
-    // for that type; when none is left, any free image is used.
+    // for that type, and a type gets at most as many queries as unused images pass it: the
+    // rest of its share goes to the other types by weight. Only when no type with weight has
+    // such images left does a plan ask again about earlier rounds' images that pass, and then
+    // about any free image.
     std::function<bool(std::string_view type, const PoolImage & image)> image_fits;
 };
 

@@ -8,8 +8,13 @@
 namespace dataengine::abs {
 
 // Per type: error rate, distinct bad cases and the rule's weight (normalised), then counts.
+// `fresh_images[type]` (absent: no limit) is how many unused pool images can carry the type:
+// a count above it is cut to it and the rest goes to the other types by weight, since a query
+// beyond it could only ask again about an image an earlier round used. Only when every type
+// with weight is full does the rest go back to them (and the plan reuses earlier images).
 std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std::map<std::string, std::vector<size_t>> & bad_cases,
-                                           const AbsOptions & options, const std::vector<GainObservation> & gains);
+                                           const AbsOptions & options, const std::vector<GainObservation> & gains,
+                                           const std::map<std::string, int64_t> & fresh_images);
 
 // The benchmark's bad cases of each type as sample indices: one per circular group, near
 // duplicates (question text and image both at least `threshold` alike) dropped, in a seeded order.

@@ -88,10 +88,40 @@ std::map<std::string, double> measured_gains(const std::vector<GainObservation> 
     return out;
 }
 
+// Counts no larger than `limit` (-1: none) where the budget allows: types over their limit are
+// held at it, and what they give up is split among the others by weight, repeatedly, as water
+// fills the vessels that still have room. When no type with weight has room left, the rest is
+// split by weight over all of them, above their limits.
+std::vector<int> within_limits(std::vector<int> counts, const std::vector<double> & weights,
+                               const std::vector<int64_t> & limit, int budget) {
+    std::vector<bool> held(counts.size(), false);
+    for (;;) {
+        bool newly_held = false;
+        for (size_t i = 0; i < counts.size(); ++i)
+            if (!held[i] && limit[i] >= 0 && counts[i] > limit[i]) held[i] = newly_held = true;
+        if (!newly_held) return counts;
+        int left = budget;
+        std::vector<double> room_weights(weights.size(), 0.0);
+        for (size_t i = 0; i < counts.size(); ++i) {
+            if (held[i]) {
+                counts[i] = int(limit[i]);
+                left -= counts[i];
+            } else {
+                room_weights[i] = weights[i];
+            }
+        }
+        const bool any_room = std::any_of(room_weights.begin(), room_weights.end(), [](double w) { return w > 0; });
+        const std::vector<int> rest = allocate_counts(any_room ? room_weights : weights, left);
+        for (size_t i = 0; i < counts.size(); ++i) counts[i] = (held[i] ? counts[i] : 0) + rest[i];  // held: rest is 0 while others have room
+        if (!any_room) return counts;
+    }
+}
+
 }  // namespace
 
 std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std::map<std::string, std::vector<size_t>> & bad_cases,
-                                           const AbsOptions & options, const std::vector<GainObservation> & gains) {
+                                           const AbsOptions & options, const std::vector<GainObservation> & gains,
+                                           const std::map<std::string, int64_t> & fresh_images) {
     std::vector<TypeAllocation> types;
     for (const auto & [type, score] : report.by_type) {
         if (type.empty() || score.n == 0) continue;
@@ -142,7 +172,18 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
     } else {
         counts = allocate_counts(weights, options.budget);
     }
-    for (size_t i = 0; i < types.size(); ++i) types[i].count = counts[i];
+    std::vector<int64_t> limit;
+    for (const TypeAllocation & t : types) {
+        const auto found = fresh_images.find(t.type);
+        limit.push_back(found == fresh_images.end() ? -1 : found->second);
+    }
+    const std::vector<int> limited = within_limits(counts, weights, limit, options.budget);
+    for (size_t i = 0; i < types.size(); ++i) {
+        if (limited[i] < counts[i])
+            log(LogLevel::Info, "ABS: " + types[i].type + " planned " + std::to_string(limited[i]) + " instead of " +
+                                    std::to_string(counts[i]) + ": only so many unused pool images can carry it");
+        types[i].count = limited[i];
+    }
     return types;
 }
 

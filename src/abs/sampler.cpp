@@ -80,7 +80,25 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
     plan.rule   = weight_rule_name(options.rule);
     plan.budget = options.budget;
     plan.seed   = options.seed;
-    plan.types  = abs::allocate_types(report, bad, options, context.gains);
+    // Per type, how many unused images the content filter lets carry it (no filter: no limit).
+    std::map<std::string, int64_t> fresh_images;
+    if (context.image_fits)
+        for (const auto & [type, score] : report.by_type) {
+            int64_t n = 0;
+            for (const size_t r : free_rows) n += context.image_fits(type, pool[r]);
+            fresh_images[type] = n;
+        }
+    plan.types = abs::allocate_types(report, bad, options, context.gains, fresh_images);
+    // A type planned up to its last fitting image needs every one of them: other types leave
+    // those images alone while they have others.
+    std::vector<bool> reserved(pool.size(), false);
+    std::set<std::string> tight;
+    for (const TypeAllocation & t : plan.types) {
+        const auto found = fresh_images.find(t.type);
+        if (t.count > 0 && found != fresh_images.end() && t.count >= found->second) tight.insert(t.type);
+    }
+    for (const std::string & type : tight)
+        for (const size_t r : free_rows) reserved[r] = reserved[r] || context.image_fits(type, pool[r]);
 
     // Queries with their examples; similar ones share an anchor per distinct example set.
     struct Draft {
@@ -125,7 +143,10 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
 
     Rng rng = Rng(options.seed).fork(1);
     std::vector<bool> taken(pool.size(), false);
-    auto fits = [&](const std::string & type, size_t row) { return !context.image_fits || context.image_fits(type, pool[row]); };
+    auto may_carry = [&](const std::string & type, size_t row) { return !context.image_fits || context.image_fits(type, pool[row]); };
+    auto fits = [&](const std::string & type, size_t row) {
+        return may_carry(type, row) && (!reserved[row] || tight.count(type));
+    };
     auto random_free = [&](const std::string & type) -> size_t {
         for (int attempt = 0; attempt < 64; ++attempt) {
             const size_t r = free_rows[rng.below(free_rows.size())];
@@ -133,15 +154,17 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
         }
         for (const size_t r : free_rows)  // few fitting images left: scan
             if (!taken[r] && fits(type, r)) return r;
+        for (const size_t r : free_rows)  // only images another type was kept for
+            if (!taken[r] && may_carry(type, r)) return r;
         // No fresh image can carry the type (the pool ran out of them over the rounds): ask again
         // about an earlier round's image that can — another question about it is still new data —
         // rather than plan a query that can only come back "Skip".
         for (int attempt = 0; attempt < 64 && !earlier_rows.empty(); ++attempt) {
             const size_t r = earlier_rows[rng.below(earlier_rows.size())];
-            if (!taken[r] && fits(type, r)) return r;
+            if (!taken[r] && may_carry(type, r)) return r;
         }
         for (const size_t r : earlier_rows)
-            if (!taken[r] && fits(type, r)) return r;
+            if (!taken[r] && may_carry(type, r)) return r;
         for (const size_t r : free_rows)  // none fits: any free image
             if (!taken[r]) return r;
         throw Error(Status::Internal, "ABS: no free pool image left");

@@ -255,24 +255,43 @@ TEST_CASE("plans: content filter, images of earlier rounds, small pools, no embe
         if (q.type == "c") CHECK(index_of(q.image_id) >= 100);
     }
 
-    // No fresh image can carry type a (only images 0..29, all asked about in earlier rounds, can):
-    // the plan asks again about those (within the content filter) before it plans queries that
-    // could only come back "Skip", and only when it runs out of them does it take unfit ones.
-    context.image_fits = [](std::string_view type, const PoolImage & image) { return type != "a" || index_of(image.id) < 30; };
+    // Only four unused images can carry type a (36..39; 0..29 were asked about in earlier
+    // rounds): a gets those four, not its share by error (40 x 0.6 / 1.4 = 17), and the rest of
+    // its share goes to b and c by weight (0.3 : 0.5) — rather than to queries about images an
+    // earlier round used, which for a type with one question per image only repeat old data.
+    // The other types leave a's four images alone.
+    context.image_fits = [](std::string_view type, const PoolImage & image) {
+        const int k = index_of(image.id);
+        return type != "a" || k < 30 || (k >= 36 && k <= 39);
+    };
+    const GenerationPlan limited = AbsSampler(o).plan(s.report, *s.bench, pool, context);
+    CHECK(limited.queries.size() == 40);
+    CHECK(limited.count("a") == 4);
+    CHECK(limited.count("b") + limited.count("c") == 36);
+    CHECK(limited.count("c") == 22);  // 36 x 5/8 = 22.5, the tie's leftover to b (lower index)
+    std::set<int> a_images;
+    for (const PlannedQuery & q : limited.queries) {
+        const int k = index_of(q.image_id);
+        if (q.type == "a") a_images.insert(k);
+        else CHECK_FALSE((k >= 36 && k <= 39));
+    }
+    CHECK(a_images == std::set<int>{36, 37, 38, 39});
+
+    // No unused image can carry any type: the plan asks again about earlier rounds' images that
+    // can (another question about one is still new data for most types) before it plans queries
+    // that could only come back "Skip", and only when it runs out of them does it take unfit ones.
+    context.image_fits = [](std::string_view, const PoolImage & image) { return index_of(image.id) < 30; };
     const GenerationPlan reused = AbsSampler(o).plan(s.report, *s.bench, pool, context);
     CHECK(reused.queries.size() == 40);
-    int a_queries = 0, a_earlier = 0;
+    CHECK(reused.count("a") == 17);  // by weight again, as without the filter
+    int earlier = 0;
     std::set<std::string> images;
     for (const PlannedQuery & q : reused.queries) {
         CHECK(images.insert(q.image_id).second);  // still one query per image
         CHECK(index_of(q.image_id) % 12 <= 3);    // and the content filter holds
-        if (q.type != "a") continue;
-        ++a_queries;
-        a_earlier += index_of(q.image_id) < 30;
+        earlier += index_of(q.image_id) < 30;
     }
-    const int earlier_fitting = 12;  // 0..29 with k % 12 <= 3
-    CHECK(a_queries > 0);
-    CHECK(a_earlier == std::min(a_queries, earlier_fitting));
+    CHECK(earlier == 12);  // 0..29 with k % 12 <= 3, every one of them
     context.image_fits = nullptr;
 
     // The budget is capped by the usable pool.
