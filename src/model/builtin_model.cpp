@@ -408,21 +408,40 @@ private:
         if (std::rename(temp.c_str(), path.c_str()) != 0) throw Error(Status::Io, "cannot write '" + path + "'");
     }
 
+    // A checkpoint is a folder written whole before it replaces the last one: files go into
+    // DIR/next, then DIR/current becomes DIR/previous and DIR/next becomes DIR/current. A kill
+    // at any moment leaves a complete current or previous folder (never weights of one step with
+    // the optimizer or step count of another); a half-written next is never read.
     void checkpoint(const TrainOptions & o, torch::optim::AdamW & optimizer, const torch::nn::Linear & head, int64_t step) const {
-        std::filesystem::create_directories(o.checkpoint_dir);
-        save_weights(o.checkpoint_dir + "/weights.pt");
-        torch::save(optimizer, o.checkpoint_dir + "/optimizer.pt");
-        if (head) torch::save(head, o.checkpoint_dir + "/grounding_head.pt");
+        namespace fs = std::filesystem;
+        const fs::path root(o.checkpoint_dir), next = root / "next", current = root / "current", previous = root / "previous";
+        fs::remove_all(next);
+        fs::create_directories(next);
+        save_weights((next / "weights.pt").string());
+        torch::save(optimizer, (next / "optimizer.pt").string());
+        if (head) torch::save(head, (next / "grounding_head.pt").string());
         JsonWriter w;
         w.begin_object().key("step").value(step).key("steps").value(o.steps).key("seed").value(o.seed)
             .key("grounding_weight").value(o.grounding_weight).end_object();
-        write_file_atomic(o.checkpoint_dir + "/progress.json", w.str() + "\n");
+        write_file_atomic((next / "progress.json").string(), w.str() + "\n");
+        fs::remove_all(previous);
+        if (fs::exists(current)) fs::rename(current, previous);
+        fs::rename(next, current);
+        fs::remove_all(previous);
     }
 
     // Continues an interrupted run of the same length and seed from its last checkpoint.
     int64_t resume(const TrainOptions & o, torch::optim::AdamW & optimizer, torch::nn::Linear & head) {
-        const std::string progress = o.checkpoint_dir + "/progress.json";
-        if (!file_exists(progress)) return 0;
+        // current, else previous (a kill between the two renames); a folder written before
+        // checkpoints had these (its files directly in DIR) last.
+        std::string dir;
+        for (const char * candidate : {"/current", "/previous", ""})
+            if (file_exists(o.checkpoint_dir + candidate + "/progress.json")) {
+                dir = o.checkpoint_dir + candidate;
+                break;
+            }
+        if (dir.empty()) return 0;
+        const std::string progress = dir + "/progress.json";
         simdjson::padded_string copy;
         simdjson::dom::parser   parser;
         simdjson::dom::element  root;
@@ -437,10 +456,10 @@ private:
         if (json::has(obj, "grounding_weight") && !json::get_double(obj, "grounding_weight", grounding, why))
             throw Error(Status::Format, progress + ": " + why);
         if (steps != o.steps || uint64_t(seed) != o.seed || grounding != o.grounding_weight) return 0;  // another run's checkpoint
-        load_weights(o.checkpoint_dir + "/weights.pt");
-        torch::load(optimizer, o.checkpoint_dir + "/optimizer.pt");
-        if (head) torch::load(head, o.checkpoint_dir + "/grounding_head.pt");
-        log(LogLevel::Info, "train: resuming at step " + std::to_string(step) + " from " + o.checkpoint_dir);
+        load_weights(dir + "/weights.pt");
+        torch::load(optimizer, dir + "/optimizer.pt");
+        if (head) torch::load(head, dir + "/grounding_head.pt");
+        log(LogLevel::Info, "train: resuming at step " + std::to_string(step) + " from " + dir);
         return step;
     }
 

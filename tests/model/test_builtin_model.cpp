@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "dataengine/eval.hpp"
 #include "dataengine/model.hpp"
@@ -236,6 +238,13 @@ TEST_CASE("an interrupted run resumes from its checkpoint to the same weights", 
     CHECK_THROWS_AS(interrupted->train({{&data, kind, 1.0}}, o,
                                        [&](const ProgressEvent & e) { return ++calls, e.done < 13; }),
                     Error);
+    // As if killed while the next checkpoint was being written, just after the last one was
+    // moved aside: a half-written folder that must not be read, the last complete one as
+    // "previous".
+    REQUIRE(file_exists(o.checkpoint_dir + "/current/progress.json"));
+    std::filesystem::create_directories(o.checkpoint_dir + "/next");
+    std::ofstream(o.checkpoint_dir + "/next/weights.pt") << "torn";
+    std::filesystem::rename(o.checkpoint_dir + "/current", o.checkpoint_dir + "/previous");
     auto resumed = create_builtin_model(tiny_config(), world_tokenizer(dir));
     const TrainReport rest = resumed->train({{&data, kind, 1.0}}, o);
     CHECK(rest.steps == 10);  // steps 10..19 after the checkpoint at 10
