@@ -82,11 +82,13 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
     plan.seed   = options.seed;
     // Per type, how many unused images the content filter lets carry it (no filter: no limit).
     std::map<std::string, int64_t> fresh_images;
+    std::map<std::string, std::vector<size_t>> fitting_rows;  // asked once, reused for reservations
     if (context.image_fits)
         for (const auto & [type, score] : report.by_type) {
-            int64_t n = 0;
-            for (const size_t r : free_rows) n += context.image_fits(type, pool[r]);
-            fresh_images[type] = n;
+            auto & rows = fitting_rows[type];
+            for (const size_t r : free_rows)
+                if (context.image_fits(type, pool[r])) rows.push_back(r);
+            fresh_images[type] = int64_t(rows.size());
         }
     plan.types = abs::allocate_types(report, bad, options, context.gains, fresh_images);
     // A type planned up to its last fitting image needs every one of them: other types leave
@@ -98,7 +100,7 @@ GenerationPlan AbsSampler::plan(const EvalReport & report, const Dataset & bench
         if (t.count > 0 && found != fresh_images.end() && t.count >= found->second) tight.insert(t.type);
     }
     for (const std::string & type : tight)
-        for (const size_t r : free_rows) reserved[r] = reserved[r] || context.image_fits(type, pool[r]);
+        for (const size_t r : fitting_rows[type]) reserved[r] = true;
 
     // Queries with their examples; similar ones share an anchor per distinct example set.
     struct Draft {
