@@ -453,7 +453,8 @@ typedef struct de_abs_options {
     int32_t       top_k;                 /* default 1000 */
     int32_t       explore_every;         /* default 2: every second query explores; 0: never */
     int32_t       max_objects;           /* default 0: no limit */
-    /* Gain rule: earlier measurements as JSON, [{"type": "...", "added": N, "accuracy_gain": x}], or NULL. */
+    /* Gain rule: earlier measurements as JSON, [{"type": "...", "added": N, "accuracy_gain": x,
+     * "standard_error": s (optional, 0 or absent: exact)}], or NULL. */
     const char *  gains_json;
     /* Embeddings of benchmark samples' images (for similar queries): count ids, count x dim floats. */
     const char * const * example_ids;
@@ -471,6 +472,9 @@ typedef struct de_abs_options {
     double        prior_gain;        /* gain rule: the gain assumed before any was measured */
     double        gain_floor;        /* a measured gain counts at least this x the best one (0.1) */
     double        gain_memory;       /* each observation weighs this much less per later one (0.5) */
+    /* Gain rule: 1 pulls measured gains that carry a "standard_error" towards their pooled mean
+     * by their noise (the default), 0 takes them as measured; -1 (init): the preset's. */
+    int32_t       shrink_gains;
     /* append new fields here, never insert */
 } de_abs_options;
 

@@ -138,6 +138,7 @@ de_status de_abs_options_init(de_abs_options * options, size_t struct_size) {
     if (DE_HAS_FIELD(options, prior_gain)) options->prior_gain = -1;
     if (DE_HAS_FIELD(options, gain_floor)) options->gain_floor = -1;
     if (DE_HAS_FIELD(options, gain_memory)) options->gain_memory = -1;
+    if (DE_HAS_FIELD(options, shrink_gains)) options->shrink_gains = -1;
     return DE_OK;
 }
 
@@ -166,6 +167,7 @@ de_status de_abs_plan(const de_report_t * report, const de_dataset_t * benchmark
         if (DE_HAS_FIELD(o, prior_gain)) rule_setting(o->prior_gain, a.prior_gain);
         if (DE_HAS_FIELD(o, gain_floor)) rule_setting(o->gain_floor, a.gain_floor);
         if (DE_HAS_FIELD(o, gain_memory)) rule_setting(o->gain_memory, a.gain_memory);
+        if (DE_HAS_FIELD(o, shrink_gains) && o->shrink_gains >= 0) a.shrink_gains = o->shrink_gains != 0;
         PlanContext context;
         if (DE_HAS_FIELD(o, gains_json) && o->gains_json) context.gains = gains_from_json(o->gains_json, "de_abs_options.gains_json");
         if (DE_HAS_FIELD(o, embedding_dim) && o->example_count > 0) {

@@ -52,6 +52,14 @@ struct AbsOptions {
     // and the first observation (the seed training's curve, which includes learning the answer
     // format) overstates them most: the latest measures the next round best.
     double gain_memory = 0.5;
+    // A gain is measured as a difference of two dev accuracies, as noisy as that difference (a
+    // few points on 300 questions, as large as most gains per round). With shrink_gains, the
+    // measured gains of the types whose observations carry a standard error are pulled towards
+    // their pooled mean by their noise (random-effects meta-analysis, DerSimonian-Laird): by as
+    // much as their standard error exceeds the spread of the true gains between types. Where
+    // the measurements cannot tell the types apart, the gain rule is the error rule; a gain
+    // measured clearly above or below the others keeps its effect.
+    bool shrink_gains = true;
 
     // In-context examples.
     int    examples_per_query   = 2;    // as v1
@@ -68,15 +76,23 @@ struct AbsOptions {
 };
 
 // A measurement of what data bought: `added` samples of `type` moved its accuracy by
-// `accuracy_gain` (a fraction, may be negative). From earlier rounds, or from the seed
-// training's own learning curve in the first round.
+// `accuracy_gain` (a fraction, may be negative), known to within `standard_error` (0: not
+// known, taken as exact and never shrunk). From earlier rounds, or from the seed training's own
+// learning curve in the first round.
 struct GainObservation {
     std::string type;
     double      added = 0;
     double      accuracy_gain = 0;
+    double      standard_error = 0;
 };
 
-// [{"type", "added", "accuracy_gain"}] both ways; throws Error(Format) naming the entry.
+// The standard error of the change between two accuracies measured on n_before and n_after
+// questions (independent binomials, each proportion taken as (correct + 1) / (n + 2) so that an
+// accuracy of 0 or 1 is not exact).
+double accuracy_change_standard_error(int64_t correct_before, int64_t n_before, int64_t correct_after, int64_t n_after);
+
+// [{"type", "added", "accuracy_gain", "standard_error" (optional)}] both ways; throws
+// Error(Format) naming the entry.
 std::string                  gains_to_json(const std::vector<GainObservation> & gains);
 std::vector<GainObservation> gains_from_json(std::string_view json, const std::string & source = "gains");
 

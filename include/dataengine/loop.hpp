@@ -17,6 +17,7 @@
 //   STATE/round-R/model/           the checkpoint
 //   STATE/round-R/dev.json, test.json      evaluator reports
 //   STATE/round-R/plan.json        the ABS plan;  prompt.json: the prompt version used
+//   STATE/round-R/gains.json       the gain rule's measurements the plan used (gain rule only)
 //   STATE/round-R/replies.jsonl    the journal of LLM replies
 //   STATE/round-R/generated.jsonl  accepted samples; rejections.json: counts by reason
 //   STATE/ipo.json, ipo.md, ipo.svg   prompt optimisation (before round 0's generation)

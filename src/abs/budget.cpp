@@ -71,21 +71,61 @@ std::vector<int> allocate_counts(const std::vector<double> & weights, int budget
 namespace abs {
 namespace {
 
+struct MeasuredGain {
+    double per_sample = 0;
+    double standard_error = 0;  // of per_sample; 0: some observation did not say (exact)
+};
+
 // Gain per added sample by type: accuracy gain over samples added, pooled over observations,
 // each weighted by memory^(number of later observations of its type).
-std::map<std::string, double> measured_gains(const std::vector<GainObservation> & gains, double memory) {
-    std::map<std::string, std::pair<double, double>> sums;  // type -> (gain, added)
-    std::map<std::string, double> weight;                   // type -> weight of the next-earlier observation
+std::map<std::string, MeasuredGain> measured_gains(const std::vector<GainObservation> & gains, double memory) {
+    struct Sums {
+        double gain = 0, added = 0, variance = 0;
+        bool   all_known = true;
+    };
+    std::map<std::string, Sums> sums;
+    std::map<std::string, double> weight;  // type -> weight of the next-earlier observation
     for (auto g = gains.rbegin(); g != gains.rend(); ++g) {
         if (g->added <= 0) continue;
         const double w = weight.emplace(g->type, 1.0).first->second;
-        sums[g->type].first += w * g->accuracy_gain;
-        sums[g->type].second += w * g->added;
+        Sums & s = sums[g->type];
+        s.gain += w * g->accuracy_gain;
+        s.added += w * g->added;
+        s.variance += w * w * g->standard_error * g->standard_error;
+        s.all_known = s.all_known && g->standard_error > 0;
         weight[g->type] = w * memory;
     }
-    std::map<std::string, double> out;
-    for (const auto & [type, s] : sums) out[type] = std::max(0.0, s.first / s.second);
+    std::map<std::string, MeasuredGain> out;
+    for (const auto & [type, s] : sums)
+        out[type] = {s.gain / s.added, s.all_known ? std::sqrt(s.variance) / s.added : 0.0};
     return out;
+}
+
+// Each gain with a standard error pulled towards the precision-weighted mean of those gains by
+// tau^2 / (tau^2 + se^2), tau^2 the between-type variance of the true gains estimated by
+// DerSimonian-Laird (the variance of the measured gains beyond what their noise explains).
+void shrink_towards_pooled(std::map<std::string, MeasuredGain> & gains) {
+    double sum_w = 0, sum_w2 = 0, sum_wg = 0;
+    int    k = 0;
+    for (const auto & [type, g] : gains) {
+        if (g.standard_error <= 0) continue;
+        const double w = 1.0 / (g.standard_error * g.standard_error);
+        sum_w += w;
+        sum_w2 += w * w;
+        sum_wg += w * g.per_sample;
+        ++k;
+    }
+    if (k < 2) return;
+    const double mean = sum_wg / sum_w;
+    double q = 0;
+    for (const auto & [type, g] : gains)
+        if (g.standard_error > 0) q += (g.per_sample - mean) * (g.per_sample - mean) / (g.standard_error * g.standard_error);
+    const double tau2 = std::max(0.0, (q - (k - 1)) / (sum_w - sum_w2 / sum_w));
+    for (auto & [type, g] : gains) {
+        if (g.standard_error <= 0) continue;
+        const double keep = tau2 / (tau2 + g.standard_error * g.standard_error);
+        g.per_sample = mean + keep * (g.per_sample - mean);
+    }
 }
 
 // Counts no larger than `limit` (-1: none) where the budget allows: types over their limit are
@@ -134,7 +174,10 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
     }
     if (types.empty()) throw Error(Status::Invalid, "ABS: the report has no question types to plan for");
 
-    const auto measured = measured_gains(gains, options.gain_memory);
+    std::map<std::string, MeasuredGain> measured_with_noise = measured_gains(gains, options.gain_memory);
+    if (options.shrink_gains) shrink_towards_pooled(measured_with_noise);
+    std::map<std::string, double> measured;
+    for (const auto & [type, g] : measured_with_noise) measured[type] = std::max(0.0, g.per_sample);
     double best_gain = 0;
     for (const auto & [type, g] : measured) best_gain = std::max(best_gain, g);
     const double optimistic = measured.empty() || best_gain <= 0 ? options.prior_gain : best_gain;
@@ -188,4 +231,15 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
 }
 
 }  // namespace abs
+
+double accuracy_change_standard_error(int64_t correct_before, int64_t n_before, int64_t correct_after, int64_t n_after) {
+    if (n_before < 0 || n_after < 0 || correct_before < 0 || correct_after < 0 || correct_before > n_before || correct_after > n_after)
+        throw Error(Status::Invalid, "accuracy_change_standard_error: counts must satisfy 0 <= correct <= n");
+    auto variance = [](int64_t correct, int64_t n) {
+        const double p = double(correct + 1) / double(n + 2);
+        return p * (1 - p) / double(n + 2);
+    };
+    return std::sqrt(variance(correct_before, n_before) + variance(correct_after, n_after));
+}
+
 }  // namespace dataengine

@@ -1,4 +1,6 @@
 // GenerationPlan <-> JSON.
+#include <cmath>
+
 #include "abs/abs_internal.hpp"
 #include "core/json_read.hpp"
 
@@ -87,7 +89,11 @@ std::string gains_to_json(const std::vector<GainObservation> & gains) {
     JsonWriter w;
     w.begin_array();
     for (const GainObservation & g : gains)
-        w.begin_object().key("type").value(g.type).key("added").value(g.added).key("accuracy_gain").value(g.accuracy_gain).end_object();
+    {
+        w.begin_object().key("type").value(g.type).key("added").value(g.added).key("accuracy_gain").value(g.accuracy_gain);
+        if (g.standard_error > 0) w.key("standard_error").value(g.standard_error);
+        w.end_object();
+    }
     w.end_array();
     return w.take();
 }
@@ -107,8 +113,11 @@ std::vector<GainObservation> gains_from_json(std::string_view text, const std::s
         GainObservation g;
         std::string     why;
         if (e.get(obj) != simdjson::SUCCESS || !json::get_string(obj, "type", g.type, why) ||
-            !json::get_double(obj, "added", g.added, why) || !json::get_double(obj, "accuracy_gain", g.accuracy_gain, why))
+            !json::get_double(obj, "added", g.added, why) || !json::get_double(obj, "accuracy_gain", g.accuracy_gain, why) ||
+            !json::get_double(obj, "standard_error", g.standard_error, why, false))
             throw Error(Status::Format, source + ": entry " + std::to_string(i) + ": " + (why.empty() ? "must be an object" : why));
+        if (!(g.standard_error >= 0) || !std::isfinite(g.standard_error))
+            throw Error(Status::Format, source + ": entry " + std::to_string(i) + ": 'standard_error' must be >= 0");
         out.push_back(std::move(g));
         ++i;
     }

@@ -227,8 +227,12 @@ struct Loop::State {
         // What `added` samples per type moved each type's dev accuracy by, from `before` to `after`.
         auto observe = [&](const EvalReport & before, const EvalReport & after, const std::map<std::string, int> & added) {
             for (const auto & [type, n] : added)
-                if (before.by_type.count(type) && after.by_type.count(type))
-                    out.push_back({type, double(n), after.by_type.at(type).accuracy() - before.by_type.at(type).accuracy()});
+                if (before.by_type.count(type) && after.by_type.count(type)) {
+                    const Score & b = before.by_type.at(type);
+                    const Score & a = after.by_type.at(type);
+                    out.push_back({type, double(n), a.accuracy() - b.accuracy(),
+                                   accuracy_change_standard_error(b.correct, b.n, a.correct, a.n)});
+                }
         };
         if (options.seed_curve_gains) {
             const std::string stage1_dev = path(0, "stage1_dev.json");
@@ -257,7 +261,10 @@ struct Loop::State {
         abs.budget = options.budget;
         abs.seed   = options.seed * 1000 + uint64_t(r);
         PlanContext context;
-        if (abs.rule == WeightRule::Gain) context.gains = gains(r, progress);
+        if (abs.rule == WeightRule::Gain) {
+            context.gains = gains(r, progress);
+            write_file_atomic(path(r, "gains.json"), gains_to_json(context.gains) + "\n");  // what the weights came from
+        }
         context.image_fits = world_question_filter(world);
         for (int k = 0; k < r; ++k) {
             const GenerationPlan earlier = plan_from_json(read_file(path(k, "plan.json")), path(k, "plan.json"));

@@ -165,6 +165,73 @@ TEST_CASE("weight rules: v1, v2, uniform and the gain-aware default", "[abs]") {
     CHECK_THROWS_AS(AbsSampler(bad), Error);
 }
 
+TEST_CASE("gain rule: measured gains shrink towards their pooled mean by their noise", "[abs]") {
+    const Setup s = make_setup({{"a", 8}, {"b", 1}, {"c", 4}});  // error 0.8, 0.1, 0.4
+    Rng         rng(1);
+    const ImagePool pool = make_pool(rng);
+    auto plan_with = [&](const std::vector<GainObservation> & gains, bool shrink = true) {
+        AbsOptions o   = AbsOptions::preset("gain");
+        o.budget       = 24;
+        o.shrink_gains = shrink;
+        o.gain_floor   = 0;  // the estimates as they are
+        PlanContext c;
+        c.gains = gains;
+        return AbsSampler(o).plan(s.report, *s.bench, pool, c);
+    };
+    // a gained nothing and c 10 points from 100 samples each. Per sample: 0 and 0.001, the
+    // pooled mean 0.0005. The estimate of the spread of true gains (DerSimonian-Laird) is
+    // tau^2 = (Q - 1) / w with Q the noise-weighted squared deviations, w = 1 / se^2 per type,
+    // and each gain keeps tau^2 / (tau^2 + se^2) of its distance from the mean.
+    // Noise 10 points each (se 0.001 per sample): Q = 0.5 < 1, no spread beyond the noise, both
+    // are the pooled gain, and the gain rule is the error rule (b untried gets the same).
+    const GenerationPlan noisy = plan_with({{"a", 100, 0.0, 0.1}, {"c", 100, 0.1, 0.1}});
+    CHECK(noisy.types[0].gain_per_sample == Approx(0.0005));
+    CHECK(noisy.types[2].gain_per_sample == Approx(0.0005));
+    CHECK(noisy.types[1].gain_per_sample == Approx(0.0005));
+    CHECK((noisy.count("a") == 15 && noisy.count("b") == 2 && noisy.count("c") == 7));  // 14.8, 1.8, 7.4
+    // Noise 5 points: Q = 2, tau^2 = se^2, half of each distance stays.
+    const GenerationPlan half = plan_with({{"a", 100, 0.0, 0.05}, {"c", 100, 0.1, 0.05}});
+    CHECK(half.types[0].gain_per_sample == Approx(0.00025));
+    CHECK(half.types[2].gain_per_sample == Approx(0.00075));
+    // Noise 1 point: Q = 50, tau^2 = 49 se^2, 98 % stays.
+    const GenerationPlan clear = plan_with({{"a", 100, 0.0, 0.01}, {"c", 100, 0.1, 0.01}});
+    CHECK(clear.types[0].gain_per_sample == Approx(0.00001));
+    CHECK(clear.types[2].gain_per_sample == Approx(0.00099));
+    // Without shrinking, or without a standard error (taken as exact), the gains are as measured.
+    const GenerationPlan raw = plan_with({{"a", 100, 0.0, 0.1}, {"c", 100, 0.1, 0.1}}, false);
+    CHECK(raw.types[0].gain_per_sample == 0);
+    CHECK(raw.types[2].gain_per_sample == Approx(0.001));
+    const GenerationPlan exact = plan_with({{"a", 100, 0.0}, {"c", 100, 0.1}});
+    CHECK(exact.types[2].gain_per_sample == Approx(0.001));
+    CHECK(exact.count("a") < noisy.count("a"));
+    // A type with one exact observation among noisy ones keeps its gain; pooling over rounds
+    // adds the variances (weights squared): a's two observations of 5 points at memory 0.5 give
+    // se sqrt(0.05^2 + 0.025^2) / 150 per sample.
+    const GenerationPlan mixed = plan_with({{"a", 100, 0.1, 0.05}, {"c", 100, 0.1}, {"a", 100, 0.0, 0.05}});
+    CHECK(mixed.types[2].gain_per_sample == Approx(0.001));
+    CHECK(mixed.types[0].gain_per_sample == Approx(0.05 / 150));  // alone with an error: not shrunk
+
+    // The standard error of a change of accuracy: 150/300 -> 180/300 is 4.0 points; an accuracy
+    // of 0 or 1 is not taken as exact.
+    CHECK(accuracy_change_standard_error(150, 300, 180, 300) == Approx(0.040286).epsilon(1e-4));
+    CHECK(accuracy_change_standard_error(0, 300, 300, 300) == Approx(0.004675).epsilon(1e-3));
+    CHECK_THROWS_AS(accuracy_change_standard_error(5, 4, 0, 4), Error);
+
+    // JSON: the standard error is optional, written only when known, and must not be negative.
+    const std::vector<GainObservation> back =
+        gains_from_json(gains_to_json({{"a", 100, 0.02, 0.036}, {"c", 50, -0.01}}), "gains");
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].standard_error == Approx(0.036));
+    CHECK(back[1].standard_error == 0);
+    CHECK(gains_to_json({{"c", 50, -0.01}}).find("standard_error") == std::string::npos);
+    try {
+        gains_from_json(R"([{"type": "a", "added": 1, "accuracy_gain": 0}, {"type": "b", "added": 1, "accuracy_gain": 0, "standard_error": -1}])", "g.json");
+        FAIL("a negative standard error was accepted");
+    } catch (const Error & e) {
+        CHECK(std::string(e.what()).find("g.json: entry 1: 'standard_error'") != std::string::npos);
+    }
+}
+
 TEST_CASE("plans: examples are the type's bad cases, images similar or explored, each once", "[abs]") {
     const Setup s = make_setup({{"a", 6}, {"b", 0}, {"c", 5}});
     Rng         rng(7);

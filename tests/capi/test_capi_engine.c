@@ -124,6 +124,26 @@ int main(void) {
         else CHECK(scene <= 1 && fewest >= 4 && most == 5);                     /* 2 x 0.1 against 8 x 2 */
         de_plan_free(split);
     }
+    /* Measured with a standard error, scene's flat 100 samples and identity's 4 points are
+     * within each other's noise (5 points): both are pulled to their pooled gain, which is also
+     * the optimistic gain of the untried types, so the budget splits evenly again; with
+     * shrink_gains 0 scene keeps only the floor. */
+    ao.gains_json = "[{\"type\": \"scene\", \"added\": 100, \"accuracy_gain\": 0.0, \"standard_error\": 0.05},"
+                    " {\"type\": \"identity\", \"added\": 100, \"accuracy_gain\": 0.04, \"standard_error\": 0.05}]";
+    CHECK(ao.shrink_gains == -1);
+    ao.gain_floor = -1;
+    for (int shrink = 0; shrink < 2; ++shrink) {
+        de_plan_t * noisy = NULL;
+        ao.shrink_gains = shrink;
+        CHECK(de_abs_plan(report, dev, pool, &ao, &noisy) == DE_OK);
+        int32_t scene = -1;
+        CHECK(de_plan_type_count(noisy, "scene", &scene) == DE_OK);
+        if (shrink) CHECK(scene >= 4 && scene <= 5);
+        else CHECK(scene <= 1);
+        de_plan_free(noisy);
+    }
+    ao.shrink_gains = -1;
+    ao.gains_json   = "[{\"type\": \"scene\", \"added\": 100, \"accuracy_gain\": 0.0}]";
     ao.gain_memory = 0;
     de_plan_t * refused_plan = NULL;
     CHECK(de_abs_plan(report, dev, pool, &ao, &refused_plan) == DE_EINVALID && refused_plan == NULL);

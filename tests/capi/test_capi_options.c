@@ -63,12 +63,12 @@ int main(void) {
     CHECK_OPTIONS(de_train_options, de_pretrain_options_init, grounding_weight,
                   o->steps == 1200 && o->batch_size == 64 && o->learning_rate == 1e-3 && o->warmup_steps == 50 &&
                       o->seed == 0 && o->threads == 0 && o->progress == NULL && o->grounding_weight == 1.0);
-    CHECK_OPTIONS(de_abs_options, de_abs_options_init, gain_memory,
+    CHECK_OPTIONS(de_abs_options, de_abs_options_init, shrink_gains,
                   o->preset == NULL && o->budget == 1000 && o->seed == 0 && o->examples_per_query == 2 &&
                       o->duplicate_similarity == 0.9 && o->top_k == 1000 && o->explore_every == 2 && o->max_objects == 0 &&
                       o->gains_json == NULL && o->example_ids == NULL && o->example_count == 0 && o->used_count == 0 &&
                       o->gamma == -1 && o->weight_floor == -1 && o->temperature == -1 && o->min_bad_cases == -1 &&
-                      o->prior_gain == -1 && o->gain_floor == -1 && o->gain_memory == -1);
+                      o->prior_gain == -1 && o->gain_floor == -1 && o->gain_memory == -1 && o->shrink_gains == -1);
     CHECK_OPTIONS(de_gen_options, de_gen_options_init, id_prefix,
                   o->backend == DE_BACKEND_WORLD && o->llm == NULL && o->command == NULL && o->timeout_seconds == 60 &&
                       o->world == NULL && o->mistake_rate == 0.2 && o->concurrency == 1 && o->retries == 2 &&

@@ -135,7 +135,7 @@ class AbsOptions(Structure):
                 ("example_count", c_size_t), ("embedding_dim", c_size_t), ("used_images", POINTER(c_char_p)),
                 ("used_count", c_size_t), ("gamma", c_double), ("weight_floor", c_double), ("temperature", c_double),
                 ("min_bad_cases", c_int32), ("prior_gain", c_double), ("gain_floor", c_double),
-                ("gain_memory", c_double)]
+                ("gain_memory", c_double), ("shrink_gains", c_int32)]
 
 
 class GenOptions(Structure):

@@ -83,7 +83,7 @@ c_structs! {
         duplicate_similarity: f64, top_k: i32, explore_every: i32, max_objects: i32, gains_json: *const c_char,
         example_ids: *const *const c_char, example_embeddings: *const f32, example_count: usize, embedding_dim: usize,
         used_images: *const *const c_char, used_count: usize, gamma: f64, weight_floor: f64, temperature: f64,
-        min_bad_cases: i32, prior_gain: f64, gain_floor: f64, gain_memory: f64,
+        min_bad_cases: i32, prior_gain: f64, gain_floor: f64, gain_memory: f64, shrink_gains: i32,
     }
     struct de_plan_query { r#type: *const c_char, image_id: *const c_char, example_count: usize, reason: i32, similarity: f64 }
     struct de_gen_options {
