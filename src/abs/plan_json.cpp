@@ -88,8 +88,7 @@ GenerationPlan plan_from_json(std::string_view text, const std::string & source)
 std::string gains_to_json(const std::vector<GainObservation> & gains) {
     JsonWriter w;
     w.begin_array();
-    for (const GainObservation & g : gains)
-    {
+    for (const GainObservation & g : gains) {
         w.begin_object().key("type").value(g.type).key("added").value(g.added).key("accuracy_gain").value(g.accuracy_gain);
         if (g.standard_error > 0) w.key("standard_error").value(g.standard_error);
         w.end_object();
