@@ -174,12 +174,10 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
     }
     if (types.empty()) throw Error(Status::Invalid, "ABS: the report has no question types to plan for");
 
-    std::map<std::string, MeasuredGain> measured_with_noise = measured_gains(gains, options.gain_memory);
-    if (options.shrink_gains) shrink_towards_pooled(measured_with_noise);
-    std::map<std::string, double> measured;
-    for (const auto & [type, g] : measured_with_noise) measured[type] = std::max(0.0, g.per_sample);
-    double best_gain = 0;
-    for (const auto & [type, g] : measured) best_gain = std::max(best_gain, g);
+    std::map<std::string, MeasuredGain> measured = measured_gains(gains, options.gain_memory);
+    if (options.shrink_gains) shrink_towards_pooled(measured);
+    double best_gain = 0;  // a negative gain counts as none
+    for (const auto & [type, g] : measured) best_gain = std::max(best_gain, g.per_sample);
     const double optimistic = measured.empty() || best_gain <= 0 ? options.prior_gain : best_gain;
 
     std::vector<double> weights;
@@ -195,7 +193,7 @@ std::vector<TypeAllocation> allocate_types(const EvalReport & report, const std:
                 if (options.rule == WeightRule::Gain) {
                     const auto found = measured.find(t.type);
                     t.gain_measured   = found != measured.end();
-                    t.gain_per_sample = t.gain_measured ? std::max(found->second, options.gain_floor * optimistic) : optimistic;
+                    t.gain_per_sample = t.gain_measured ? std::max(found->second.per_sample, options.gain_floor * optimistic) : optimistic;
                     w *= t.gain_per_sample;
                 }
                 if (w > 0) w = std::pow(w, 1.0 / options.temperature);
