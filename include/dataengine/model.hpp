@@ -164,7 +164,8 @@ std::string blas_kernels();
 // Debian 12's OpenBLAS falls back to generic SSE3 kernels ("Prescott") on CPUs newer than it,
 // 6x slower than their own. Replaces that fallback, once, by the AVX-512 or AVX2 kernels the
 // CPU supports; a core OpenBLAS recognised, a set OPENBLAS_CORETYPE and
-// DATAENGINE_BLAS_KERNELS=keep are left alone. Built-in models call it before their first
+// DATAENGINE_BLAS_KERNELS=keep are left alone (a set OPENBLAS_CORETYPE narrower than the CPU with
+// a warning through the log: on an AMD Zen 5, "Haswell" made training 1.6x slower). Built-in models call it before their first
 // product; a host running its own BLAS work on other threads should call it before starting them.
 void use_cpu_blas_kernels();
 

@@ -32,6 +32,16 @@ std::string current_core() {
     return core ? core : "";
 }
 
+// OpenBLAS's kernel sets by the widest vectors they use (core names as gotoblas_corename spells
+// them): 2 AVX-512, 1 AVX2 with FMA, 0 anything older.
+int vector_width_rank(const std::string & core) {
+    for (const char * wide : {"SkylakeX", "Cooperlake", "SapphireRapids"})
+        if (core == wide) return 2;
+    for (const char * avx2 : {"Haswell", "Zen"})
+        if (core == avx2) return 1;
+    return 0;
+}
+
 // The best kernel set this OpenBLAS carries for the CPU's features, or "" to keep its choice.
 // GCC's feature test also checks that the OS saves the wide registers.
 std::string kernels_for_this_cpu() {
@@ -46,7 +56,16 @@ std::string kernels_for_this_cpu() {
 
 void choose_kernels() {
     // The user's own choice, made the way OpenBLAS documents, stands; so does an explicit "keep".
-    if (std::getenv("OPENBLAS_CORETYPE")) return;
+    // A forced set narrower than the CPU is worth a warning: a machine image may set it for every
+    // user, and on an AMD Zen 5 OPENBLAS_CORETYPE=Haswell made stage-2 training 1.6x slower.
+    if (const char * forced = std::getenv("OPENBLAS_CORETYPE")) {
+        const std::string running = current_core(), best = kernels_for_this_cpu();
+        if (!running.empty() && vector_width_rank(running) < vector_width_rank(best))
+            log(LogLevel::Warn, "OPENBLAS_CORETYPE=" + std::string(forced) + " holds OpenBLAS to its " + running +
+                                    " kernels on a CPU that runs its " + best +
+                                    " ones: matrix products are slower (unset it to let OpenBLAS and dataengine choose)");
+        return;
+    }
     if (const char * keep = std::getenv("DATAENGINE_BLAS_KERNELS"); keep && std::string(keep) == "keep") return;
     const std::string chosen = current_core();
     // Only the generic fallback is replaced: a core OpenBLAS recognised keeps its tuned kernels.

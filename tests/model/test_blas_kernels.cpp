@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -35,4 +38,32 @@ TEST_CASE("built-in models replace OpenBLAS's generic fallback kernels, and prod
         for (int j = 0; j < 70; ++j)
             for (int k = 0; k < 130; ++k) rc[i][j] += ra[i][k] * rb[k][j];
     REQUIRE((c.to(torch::kDouble) - reference).abs().max().item<double>() < 1e-3);
+}
+
+// Run by ctest with OPENBLAS_CORETYPE=Haswell (cpp.blas_forced): the user's set stays, and on a
+// CPU with AVX-512 kernels to offer the library says, once, what the setting costs.
+TEST_CASE("a forced OpenBLAS kernel set narrower than the CPU stays, with a warning", "[blas_forced]") {
+    const char * forced = std::getenv("OPENBLAS_CORETYPE");
+    REQUIRE(forced);  // ctest sets it
+    REQUIRE(std::string(forced) == "Haswell");
+    std::vector<std::string> warnings;
+    set_log_sink([&](LogLevel level, std::string_view message) {
+        if (level == LogLevel::Warn) warnings.emplace_back(message);
+    });
+    use_cpu_blas_kernels();
+    use_cpu_blas_kernels();
+    set_log_sink({});
+    const std::string kernels = blas_kernels();
+    if (kernels.empty()) return;  // not OpenBLAS: nothing to hold or warn about
+    REQUIRE(kernels == "Haswell");
+    __builtin_cpu_init();
+    const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    if (avx512) {
+        REQUIRE(warnings.size() == 1);
+        REQUIRE(warnings[0].find("OPENBLAS_CORETYPE=Haswell") != std::string::npos);
+        REQUIRE(warnings[0].find("SkylakeX") != std::string::npos);
+    } else {
+        REQUIRE(warnings.empty());
+    }
 }
