@@ -165,8 +165,9 @@ std::string blas_kernels();
 // 6x slower than their own. Replaces that fallback, once, by the AVX-512 or AVX2 kernels the
 // CPU supports; a core OpenBLAS recognised, a set OPENBLAS_CORETYPE and
 // DATAENGINE_BLAS_KERNELS=keep are left alone (a set OPENBLAS_CORETYPE narrower than the CPU with
-// a warning through the log: on an AMD Zen 5, "Haswell" made training 1.6x slower). Built-in models call it before their first
-// product; a host running its own BLAS work on other threads should call it before starting them.
+// one warning through the log: on an AMD Zen 5, "Haswell" made stage-2 steps 1.6x slower).
+// Built-in models call it before their first product; a host running its own BLAS work on other
+// threads should call it before starting them.
 void use_cpu_blas_kernels();
 
 // FLOP/s of a large LibTorch SGEMM (n x n x n, float32) on that device with `threads` threads
