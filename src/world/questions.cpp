@@ -76,6 +76,9 @@ struct Draft {
     std::string              answer;
     std::vector<std::string> candidates;  // distractor pool (the answer may be in it)
     std::string              rationale;
+    // Candidates the scene itself shows (other objects' shapes or colours): taken as distractors
+    // before the rest, so that an option cannot be ruled out merely by being absent from the image.
+    std::vector<std::string> in_scene = {};
 };
 
 std::string join_names(const std::vector<WorldObject> & objects, const std::vector<size_t> & which) {
@@ -115,6 +118,13 @@ std::vector<std::pair<std::string, size_t>> unique_by(const Scene & s, Name name
 std::string colour_of(const WorldObject & o) { return colour_names()[size_t(o.colour)]; }
 std::string shape_of(const WorldObject & o) { return shape_names()[size_t(o.shape)]; }
 
+template <class Name>
+std::vector<std::string> names_in(const Scene & s, Name name_of) {
+    std::vector<std::string> out;
+    for (const WorldObject & o : s.objects) out.push_back(name_of(o));
+    return out;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, size_t>> questions::shape_references(const Scene & s) { return unique_by(s, shape_of); }
@@ -126,7 +136,8 @@ std::optional<Draft> identity_question(const Scene & s, Rng & rng) {
     if (refs.empty()) return std::nullopt;
     const auto & [ref, i] = refs[rng.below(refs.size())];
     const std::string shape = shape_of(s.objects[i]);
-    return Draft{"What shape is the " + ref + " object?", shape, shape_names(), "The " + ref + " object is a " + shape + "."};
+    return Draft{"What shape is the " + ref + " object?", shape, shape_names(), "The " + ref + " object is a " + shape + ".",
+                 names_in(s, shape_of)};
 }
 
 std::optional<Draft> attribute_question(const Scene & s, Rng & rng) {
@@ -134,7 +145,8 @@ std::optional<Draft> attribute_question(const Scene & s, Rng & rng) {
     if (refs.empty()) return std::nullopt;
     const auto & [ref, i] = refs[rng.below(refs.size())];
     const std::string colour = colour_of(s.objects[i]);
-    return Draft{"What colour is the " + ref + "?", colour, colour_names(), "The " + ref + " is " + colour + "."};
+    return Draft{"What colour is the " + ref + "?", colour, colour_names(), "The " + ref + " is " + colour + ".",
+                 names_in(s, colour_of)};
 }
 
 std::optional<Draft> location_question(const Scene & s, Rng & rng) {
@@ -221,7 +233,8 @@ std::optional<Draft> reasoning_question(const Scene & s, Rng & rng) {
     const std::string question = by_colour ? "Which colour do most of the shapes have?" : "Which shape occurs most often?";
     return Draft{question, best, by_colour ? colour_names() : shape_names(),
                  std::to_string(top) + " of the " + std::to_string(s.objects.size()) + " shapes are " +
-                     (by_colour ? best : plural(best)) + ", more than any other " + (by_colour ? "colour." : "shape.")};
+                     (by_colour ? best : plural(best)) + ", more than any other " + (by_colour ? "colour." : "shape."),
+                 by_colour ? names_in(s, colour_of) : names_in(s, shape_of)};
 }
 
 std::optional<Draft> text_question(const Scene & s, Rng &) {
@@ -248,12 +261,19 @@ std::optional<Sample> make_question(const Scene & scene, std::string_view type, 
     else throw Error(Status::NotFound, "unknown question type '" + std::string(type) + "'");
     if (!draft) return std::nullopt;
 
-    // Three distinct distractors from the pool, the answer at a uniform position.
-    std::vector<std::string> pool;
+    // Three distinct distractors from the pool, those the scene shows first (in random order),
+    // the answer at a uniform position.
+    const auto shown = [&](const std::string & c) {
+        return std::find(draft->in_scene.begin(), draft->in_scene.end(), c) != draft->in_scene.end();
+    };
+    std::vector<std::string> near, far;
     for (const std::string & c : draft->candidates)
-        if (c != draft->answer) pool.push_back(c);
-    if (pool.size() < 3) return std::nullopt;
-    rng.shuffle(pool);
+        if (c != draft->answer) (shown(c) ? near : far).push_back(c);
+    if (near.size() + far.size() < 3) return std::nullopt;
+    rng.shuffle(near);
+    rng.shuffle(far);
+    std::vector<std::string> pool = near;
+    pool.insert(pool.end(), far.begin(), far.end());
     Sample s;
     s.question = draft->question;
     s.options.assign(pool.begin(), pool.begin() + 3);

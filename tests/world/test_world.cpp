@@ -64,6 +64,41 @@ TEST_CASE("every answer agrees with the scene graph, checked independently", "[w
     }
 }
 
+TEST_CASE("identity, attribute and reasoning offer the scene's own shapes and colours as distractors", "[world]") {
+    // An option absent from the image would be ruled out by seeing what is there; the options
+    // must instead make the model bind a colour to a shape, or count. So every other shape (or
+    // colour) the scene shows is offered, up to the three distractor slots.
+    WorldOptions o;
+    o.seed = 5;
+    const World world(o);
+    const auto & shapes = shape_names();
+    int with_two_in_scene = 0;
+    for (const std::string type : {"identity", "attribute", "reasoning"}) {
+        int asked = 0;
+        for (uint64_t i = 0; i < 80; ++i) {
+            const Scene scene = world.scene_for(Split::Test, 7000 + i, type);
+            Rng         rng(100 + i);
+            const auto  q = make_question(scene, type, rng);
+            if (!q) continue;
+            ++asked;
+            const std::string & answer = q->options[size_t(q->answer)];
+            const bool by_shape = std::find(shapes.begin(), shapes.end(), answer) != shapes.end();
+            std::set<std::string> shown;  // the scene's other values of the asked attribute
+            for (const WorldObject & object : scene.objects) {
+                const std::string value = by_shape ? shapes[size_t(object.shape)] : colour_names()[size_t(object.colour)];
+                if (value != answer) shown.insert(value);
+            }
+            int offered = 0;
+            for (const std::string & option : q->options) offered += shown.count(option) ? 1 : 0;
+            INFO(type << ": " << q->question << " " << answer << " in " << World::scene_to_json(scene));
+            CHECK(offered == int(std::min<size_t>(shown.size(), 3)));
+            with_two_in_scene += offered >= 2;
+        }
+        CHECK(asked >= 40);
+    }
+    CHECK(with_two_in_scene > 20);  // the rule is exercised, not vacuous on one-colour scenes
+}
+
 TEST_CASE("the checker rejects wrong options, duplicates and questions it does not know", "[world]") {
     const World world(small_world());
     const Scene scene = world.scene_for(Split::Test, 1, "counting");
