@@ -278,6 +278,10 @@ typedef struct de_world_options {
 
 DE_API de_status de_world_options_init(de_world_options * options, size_t struct_size);
 DE_API de_status de_world_create(const de_world_options * options, de_world_t ** out);
+/* The world a directory holds, as its world.json records it (written by de_world_write or
+ * `dataengine world`): DE_ENOTFOUND without one, DE_EFORMAT when it is malformed or was made by
+ * another version of the world generator (its questions would not match what this one adds). */
+DE_API de_status de_world_open(const char * dir, de_world_t ** out);
 DE_API void      de_world_free(de_world_t * world);
 
 /* The nine question types: name and definition (borrowed, static). */

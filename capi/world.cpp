@@ -44,6 +44,12 @@ de_status de_world_create(const de_world_options * options, de_world_t ** out) {
     });
 }
 
+de_status de_world_open(const char * dir, de_world_t ** out) {
+    if (out) *out = nullptr;
+    if (!dir || !out) return fail(DE_EINVALID, "de_world_open: NULL argument");
+    return guard([&] { *out = new de_world{World(read_world_options(dir))}; });
+}
+
 void de_world_free(de_world_t * world) { delete world; }
 
 de_status de_world_type_count(size_t * out) {

@@ -55,13 +55,10 @@ int run_ipo(int argc, char ** argv) {
     o.seed       = std::stoull(args.get("seed", "0"));
 
     // The world: read back from its directory's settings, or the default one written there.
-    dataengine::WorldOptions wo;
-    if (dataengine::file_exists(world_dir + "/world.json")) {
-        const std::string json = dataengine::read_file(world_dir + "/world.json");
-        wo.seed = std::stoull(json.substr(json.find("\"seed\":") + 7));
-    }
+    const bool world_exists = dataengine::file_exists(world_dir + "/world.json");
+    const dataengine::WorldOptions wo = world_exists ? dataengine::read_world_options(world_dir) : dataengine::WorldOptions{};
     auto world = std::make_shared<const dataengine::World>(wo);
-    if (!dataengine::file_exists(world_dir + "/world.json")) world->write(world_dir, ProgressLine("world"));
+    if (!world_exists) world->write(world_dir, ProgressLine("world"));
     dataengine::ImagePool       pool(world_dir);
     const dataengine::ImagePool made = world->pool();  // image paths relative to the world directory
     for (const dataengine::PoolImage & p : made.images()) pool.add(p);

@@ -94,9 +94,7 @@ int run_learnability(int argc, char ** argv) {
     std::filesystem::create_directories(out);
 
     // The world's own settings, to know the seed counts and regenerate extra questions.
-    dataengine::WorldOptions options;
-    const std::string world_json = dataengine::read_file(world_dir + "/world.json");
-    options.seed = std::stoull(world_json.substr(world_json.find("\"seed\":") + 7));
+    const dataengine::WorldOptions options = dataengine::read_world_options(world_dir);
     const dataengine::Dataset seed_set = dataengine::read_dataset(world_dir + "/seed_train.jsonl", dataengine::Format::Jsonl);
     std::map<std::string, int> seed_counts;
     for (const auto & s : seed_set.samples()) ++seed_counts[s.type];

@@ -127,6 +127,14 @@ struct WorldOptions {
 // bad entry (unknown type, negative count).
 void apply_seed_counts(WorldOptions & options, std::string_view spec);
 
+// The version of the world generator, recorded in world.json: raised whenever the same options
+// give other scenes, questions or captions, so a directory made by another version is refused
+// rather than mixed with what this build makes (new questions, benchmarks and captions).
+int world_generator_version();
+// The options DIR/world.json records. Throws Error(NotFound) without one, Error(Format) naming
+// the file when it is malformed or was made by another generator version.
+WorldOptions read_world_options(const std::string & dir);
+
 // Extra: questions beyond the seed set, for experiments that add data of one type (fresh scenes).
 enum class Split { SeedTrain, Dev, Test, Pool, Captions, Extra };
 const char * split_name(Split split);  // "seed_train", "dev", "test", "pool", "captions", "extra"
@@ -158,6 +166,10 @@ public:
     // Writes DIR/images/*.png, seed_train.jsonl, dev.jsonl + dev.tsv, test.jsonl + test.tsv,
     // pool.jsonl, captions.jsonl, scenes.jsonl (every scene graph) and world.json.
     void write(const std::string & dir, const ProgressCallback & progress = {}) const;
+
+    // world.json's text: the generator version, these options, the types with their definitions
+    // and the files write() makes.
+    std::string settings_json() const;
 
     // Scene graphs as JSON (one object), and back; for scenes.jsonl and the reviewer.
     static std::string scene_to_json(const Scene & scene);

@@ -400,14 +400,27 @@ Loop::Loop(LoopOptions options) : state_(std::make_unique<State>()) {
     fs::create_directories(s.options.state_dir);
     const std::string settings = settings_json(s.options);
     const std::string settings_path = s.options.state_dir + "/loop.json";
-    if (file_exists(settings_path)) {
-        if (trim(read_file(settings_path)) != settings)
-            throw Error(Status::Invalid, "loop: '" + s.options.state_dir + "' holds a loop with other settings (" + settings_path +
-                                             "); use another state directory");
-    } else {
-        write_file_atomic(settings_path, settings + "\n");
-    }
+    const bool resumed = file_exists(settings_path);
+    if (resumed && trim(read_file(settings_path)) != settings)
+        throw Error(Status::Invalid, "loop: '" + s.options.state_dir + "' holds a loop with other settings (" + settings_path +
+                                         "); use another state directory");
     s.world = std::make_shared<const World>(world_options(s.options));
+    // The world on disk (made by an earlier run of this loop, or given) must be the one these
+    // options make: the loop adds questions from the in-memory world to benchmarks read from disk.
+    if (file_exists(s.world_dir + "/world.json")) {
+        std::string why;
+        try {
+            if (World(read_world_options(s.world_dir)).settings_json() != s.world->settings_json())
+                why = fmt::format("was made with other settings than this loop's (world seed {}, scale {} %)", s.options.world_seed,
+                                  s.options.world_scale_percent);
+        } catch (const Error & e) {
+            why = fmt::format("cannot be used: {}", e.what());
+        }
+        if (!why.empty())
+            throw Error(Status::Invalid, "loop: the world in '" + s.world_dir + "' " + why +
+                                             (s.options.world_dir.empty() ? "; use another state directory" : ""));
+    }
+    if (!resumed) write_file_atomic(settings_path, settings + "\n");
 }
 
 Loop::~Loop() = default;

@@ -280,23 +280,7 @@ void World::write(const std::string & dir, const ProgressCallback & progress) co
     });
     report.update(done);
 
-    JsonWriter w;
-    w.begin_object().key("seed").value(options_.seed).key("image_size").value(options_.image_size);
-    w.key("types").begin_array();
-    for (const QuestionType & t : question_types()) w.begin_object().key("name").value(t.name).key("definition").value(t.definition).end_object();
-    w.end_array().key("seed_counts").begin_object();
-    for (const auto & [type, count] : options_.seed_counts) w.key(type).value(count);
-    w.end_object();
-    w.key("dev_per_type").value(options_.dev_per_type).key("test_per_type").value(options_.test_per_type);
-    w.key("circular").value(options_.circular).key("pool_images").value(options_.pool_images);
-    w.key("caption_images").value(options_.caption_images);
-    w.key("files").begin_object()
-        .key("images").value("images/").key("seed_train").value("seed_train.jsonl")
-        .key("dev").value("dev.jsonl").key("dev_tsv").value("dev.tsv").key("test").value("test.jsonl")
-        .key("test_tsv").value("test.tsv").key("pool").value("pool.jsonl").key("captions").value("captions.jsonl")
-        .key("scenes").value("scenes.jsonl").end_object();
-    w.end_object();
-    write_file_atomic(dir + "/world.json", w.str() + "\n");
+    write_file_atomic(dir + "/world.json", settings_json() + "\n");
 }
 
 }  // namespace dataengine

@@ -230,7 +230,9 @@ TEST_CASE("write() lays out a world any reader can load", "[world]") {
     const Image    image = decode_image(test_tsv.image_bytes(q), {}, q.id);
     CHECK(image.width == 64);
     CHECK(image.pixels == decode_image(read_file(dir.file(test_jsonl[0].image.value)), {}, "png").pixels);
-    CHECK(file_exists(dir.file("world.json")));
+    // world.json gives the options back, so a program reusing the directory makes the same world.
+    CHECK(World(read_world_options(dir.path())).settings_json() == world.settings_json());
+    CHECK(read_world_options(dir.path()).seed_counts == small_world().seed_counts);
     CHECK(file_exists(dir.file("pool.jsonl")));
     const Dataset captions = read_dataset(dir.file("captions.jsonl"), Format::Jsonl);
     // One long and two single-fact captions per scene, one referring fact where an object can be
@@ -246,6 +248,40 @@ TEST_CASE("write() lays out a world any reader can load", "[world]") {
         ++scenes;
     }
     CHECK(scenes == 35 + 9 * 12 * 2 + 30 + 40);
+}
+
+TEST_CASE("world.json from another generator version or malformed is refused, naming the file", "[world]") {
+    fixtures::TempDir dir;
+    CHECK_THROWS_WITH(read_world_options(dir.path()), Catch::Contains("no world.json"));
+    const std::string current = World(small_world()).settings_json();
+    const std::string version = "\"generator\":" + std::to_string(world_generator_version()) + ",";
+    REQUIRE(current.find(version) != std::string::npos);
+    auto refused = [&](const std::string & text, const std::string & why) {
+        write_file_atomic(dir.file("world.json"), text);
+        try {
+            (void)read_world_options(dir.path());
+            FAIL("accepted: " << text);
+        } catch (const Error & e) {
+            CHECK(e.status() == Status::Format);
+            CHECK_THAT(e.what(), Catch::Contains(dir.file("world.json")) && Catch::Contains(why));
+        }
+    };
+    // Written before the version was recorded (the distractors changed since), or by a later one.
+    std::string old = current;
+    old.erase(old.find(version), version.size());
+    refused(old, "version 0");
+    std::string later = current;
+    later.replace(later.find(version), version.size(), "\"generator\":" + std::to_string(world_generator_version() + 1) + ",");
+    refused(later, "version " + std::to_string(world_generator_version() + 1));
+    std::string bad_count = current;
+    bad_count.replace(bad_count.find("\"text\":5"), 8, "\"text\":-5");
+    refused(bad_count, "seed_counts");
+    std::string bad_type = current;
+    bad_type.replace(bad_type.find("\"text\":5"), 8, "\"texts\":5");
+    refused(bad_type, "unknown question type 'texts'");
+    refused(current.substr(0, 40), "invalid JSON");
+    write_file_atomic(dir.file("world.json"), current);
+    CHECK(read_world_options(dir.path()).seed == 7);
 }
 
 TEST_CASE("extra questions of one type come on fresh scenes with their images", "[world]") {
