@@ -97,5 +97,7 @@ int main(void) {
 
     de_world_free(reopened);
     de_world_free(world);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    if (system(path) != 0) fprintf(stderr, "could not remove %s\n", dir);
     return check_summary();
 }
