@@ -93,8 +93,10 @@ int run_learnability(int argc, char ** argv) {
         throw dataengine::Error(dataengine::Status::NotFound, "--report-only: no runs recorded in '" + out + "/runs.jsonl'");
     std::filesystem::create_directories(out);
 
-    // The world's own settings, to know the seed counts and regenerate extra questions.
-    const dataengine::WorldOptions options = dataengine::read_world_options(world_dir);
+    // The world's own settings, to make extra questions as its seed set was made (refused when
+    // another generator version made it). --report-only makes none: it still summarises runs
+    // on a world from an earlier version.
+    const dataengine::WorldOptions options = report_only ? dataengine::WorldOptions{} : dataengine::read_world_options(world_dir);
     const dataengine::Dataset seed_set = dataengine::read_dataset(world_dir + "/seed_train.jsonl", dataengine::Format::Jsonl);
     std::map<std::string, int> seed_counts;
     for (const auto & s : seed_set.samples()) ++seed_counts[s.type];
