@@ -54,18 +54,18 @@ WorldOptions read_world_options(const std::string & dir) {
                               "and images differ from those this build would add to them; make the world again",
                               generator, generator == 0 ? " (before versions were recorded)" : "", world_generator_version()));
     WorldOptions o;
-    int64_t seed = 0, image_size = 0, dev = 0, test = 0, pool = 0, captions = 0;
+    int64_t image_size = 0, dev = 0, test = 0, pool = 0, captions = 0;
     auto count = [&](const char * name, int64_t v) {
         if (v < 0 || v > INT_MAX) throw bad(fmt::format("'{}' must be 0..{}, not {}", name, INT_MAX, v));
         return int(v);
     };
-    if (!json::get_int(obj, "seed", seed, why) || !json::get_int(obj, "image_size", image_size, why) ||
+    // Any 64-bit seed: above INT64_MAX simdjson holds it as unsigned, which get_int refuses.
+    if (obj["seed"].get(o.seed) != simdjson::SUCCESS) throw bad("'seed' must be an integer 0..2^64-1");
+    if (!json::get_int(obj, "image_size", image_size, why) ||
         !json::get_int(obj, "dev_per_type", dev, why) || !json::get_int(obj, "test_per_type", test, why) ||
         !json::get_bool(obj, "circular", o.circular, why) || !json::get_int(obj, "pool_images", pool, why) ||
         !json::get_int(obj, "caption_images", captions, why))
         throw bad(why);
-    if (seed < 0) throw bad("'seed' must be >= 0");
-    o.seed = uint64_t(seed);
     o.image_size     = count("image_size", image_size);
     o.dev_per_type   = count("dev_per_type", dev);
     o.test_per_type  = count("test_per_type", test);

@@ -280,8 +280,16 @@ TEST_CASE("world.json from another generator version or malformed is refused, na
     bad_type.replace(bad_type.find("\"text\":5"), 8, "\"texts\":5");
     refused(bad_type, "unknown question type 'texts'");
     refused(current.substr(0, 40), "invalid JSON");
+    std::string negative_seed = current;
+    negative_seed.replace(negative_seed.find("\"seed\":7"), 8, "\"seed\":-7");
+    refused(negative_seed, "'seed'");
     write_file_atomic(dir.file("world.json"), current);
     CHECK(read_world_options(dir.path()).seed == 7);
+    // Any 64-bit seed round-trips, also those above INT64_MAX.
+    WorldOptions large = small_world();
+    large.seed = 18446744073709551615ull;
+    write_file_atomic(dir.file("world.json"), World(large).settings_json());
+    CHECK(read_world_options(dir.path()).seed == large.seed);
 }
 
 TEST_CASE("extra questions of one type come on fresh scenes with their images", "[world]") {
