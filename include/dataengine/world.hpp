@@ -121,6 +121,13 @@ struct WorldOptions {
     bool circular      = true;   // dev and test carry the 4 rotations of every question
     int  pool_images   = 5000;   // unlabeled images for ABS
     int  caption_images = 20000; // scenes for the stage-1 caption corpus
+
+    bool operator==(const WorldOptions & o) const {
+        return seed == o.seed && image_size == o.image_size && seed_counts == o.seed_counts && dev_per_type == o.dev_per_type &&
+               test_per_type == o.test_per_type && circular == o.circular && pool_images == o.pool_images &&
+               caption_images == o.caption_images;
+    }
+    bool operator!=(const WorldOptions & o) const { return !(*this == o); }
 };
 
 // Parses "counting=300,text=900" into overrides of seed_counts; throws Error(Invalid) naming the

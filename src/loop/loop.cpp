@@ -410,7 +410,7 @@ Loop::Loop(LoopOptions options) : state_(std::make_unique<State>()) {
     if (file_exists(s.world_dir + "/world.json")) {
         std::string why;
         try {
-            if (World(read_world_options(s.world_dir)).settings_json() != s.world->settings_json())
+            if (read_world_options(s.world_dir) != s.world->options())
                 why = fmt::format("was made with other settings than this loop's (world seed {}, scale {} %)", s.options.world_seed,
                                   s.options.world_scale_percent);
         } catch (const Error & e) {
