@@ -146,9 +146,16 @@ torch::Tensor MllmImpl::logits(const torch::Tensor & prefix_tokens, const torch:
     const int64_t P = prefix_tokens.size(1), T = tokens.size(1);
     auto x = torch::cat({prefix_tokens, token_embedding(tokens) + text_positions.narrow(1, 0, T)}, 1);
     auto mask = prefix_lm_mask(P, T, x.options(), config.bidirectional_prompt ? prompt_lengths : torch::Tensor());
-    for (const auto & block : *blocks) x = block->as<Block>()->forward(x, mask);
-    x = norm(x).narrow(1, P, T);
-    return torch::matmul(x, token_embedding->weight.t());
+    const size_t last = blocks->size() - 1;
+    for (size_t i = 0; i < last; ++i) x = blocks[i]->as<Block>()->forward(x, mask);
+    // Nothing reads the last layer's outputs at the image prefix, only its keys and values: the
+    // text rows alone go through it, against the prefix's keys and values (same logits, and the
+    // prefix's rows of that layer were about a tenth of a training step's work).
+    BlockImpl & final_block = *blocks[last]->as<Block>();
+    const KeyValues image = final_block.key_values(x.narrow(1, 0, P));
+    const auto text_rows  = mask.dim() == 2 ? mask.narrow(0, P, T) : mask.narrow(2, P, T);
+    x = final_block.forward(x.narrow(1, P, T), text_rows, &image);
+    return torch::matmul(norm(x), token_embedding->weight.t());
 }
 
 std::vector<KeyValues> MllmImpl::context(const torch::Tensor & prefix_tokens, const torch::Tensor & tokens,
