@@ -40,8 +40,11 @@ double forward_flops(const ModelConfig & c, int text_tokens, int vocab, bool gro
     }
     auto blocks = [&](int tokens, int layers) { return layers * tokens * (24.0 * c.dim * c.dim + 4.0 * tokens * c.dim); };
     flops += blocks(c.image_tokens_side * c.image_tokens_side, c.encoder_layers);
-    const int prefix = c.prefix_side * c.prefix_side;
-    flops += blocks(prefix + text_tokens, c.decoder_layers) + 2.0 * text_tokens * c.dim * vocab;
+    // The decoder's last layer runs only the text rows (against all keys); of the image prefix it
+    // computes keys and values alone.
+    const int prefix = c.prefix_side * c.prefix_side, all = prefix + text_tokens;
+    flops += blocks(all, c.decoder_layers - 1) + text_tokens * (24.0 * c.dim * c.dim + 4.0 * all * c.dim) +
+             4.0 * prefix * c.dim * c.dim + 2.0 * text_tokens * c.dim * vocab;
     if (grounding) flops += 2.0 * c.image_tokens_side * c.image_tokens_side * c.dim * vocab;
     return flops;
 }
