@@ -316,8 +316,8 @@ typedef struct de_model_options {
     int32_t  prefix_side;     /* image tokens the decoder sees, side x side, default 8; divides
                                  image_tokens_side (a smaller prefix concatenates neighbouring tokens) */
     int32_t  max_text_tokens; /* longest text the decoder reads, default 64 */
-    int32_t  bidirectional_prompt; /* 1: the prompt (question, options) joins the image in the decoder's
-                                      bidirectional prefix; 0 (default): only the image does */
+    int32_t  bidirectional_prompt; /* 1 (default): the prompt (question, options) joins the image in the
+                                      decoder's bidirectional prefix; 0: only the image does (faster scoring) */
     int32_t  grid_convs;      /* 3x3 convolutions at the token grid after the stem, default 0 */
     /* append new fields here, never insert */
 } de_model_options;

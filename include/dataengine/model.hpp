@@ -141,8 +141,11 @@ struct ModelConfig {
                                 // 16 lost identity 47 -> 64 % and overall 60 -> 64 % on the world)
     int max_text_tokens = 64;
     // The prompt (question and options) joins the image in the decoder's bidirectional prefix, so
-    // image tokens read the question (a prefix LM as SimVLM's); false: only the image is prefix.
-    bool bidirectional_prompt = false;
+    // image tokens read the question (a prefix LM as SimVLM's) and can mark the object it names
+    // before the answer looks for it: with two decoder layers it is what makes "the red object"
+    // findable (README, "The built-in model"). false: only the image is prefix, and the questions
+    // about one image share its decoder work when scored.
+    bool bidirectional_prompt = true;
     // 3x3 convolutions at the token grid after the stem: each token sees its whole object.
     int grid_convs = 0;
     uint64_t seed      = 0;     // weight initialisation

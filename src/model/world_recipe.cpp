@@ -41,13 +41,14 @@ std::string fingerprint(const PretrainOptions & o) {
         .key("max_text_tokens").value(c.max_text_tokens).key("model_seed").value(c.seed)
         .key("steps").value(t.steps).key("batch_size").value(t.batch_size).key("learning_rate").value(t.learning_rate)
         .key("weight_decay").value(t.weight_decay).key("warmup_steps").value(t.warmup_steps).key("seed").value(t.seed)
-        .key("grounding_weight").value(t.grounding_weight);
+        .key("grounding_weight").value(t.grounding_weight).key("bidirectional_prompt").value(c.bidirectional_prompt);
     // Settings added later enter only when off their default, so a stage 1 cached before they
     // existed (made with what is now the default) stays valid. Changing one of these defaults
     // means writing its key always (old caches then no longer match, as they should not): the
-    // grounding weight above is written always since its default became 1.
+    // grounding weight and the bidirectional prompt above are written always since their
+    // defaults changed (to 1 and to true; a cache made with the prompt in the prefix before
+    // still matches, its key was written then too).
     const ModelConfig defaults;
-    if (c.bidirectional_prompt != defaults.bidirectional_prompt) w.key("bidirectional_prompt").value(c.bidirectional_prompt);
     if (c.grid_convs != defaults.grid_convs) w.key("grid_convs").value(c.grid_convs);
     w.end_object();
     return w.take();

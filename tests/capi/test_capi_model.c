@@ -79,8 +79,7 @@ int main(void) {
     mo.decoder_layers = 1;
     mo.image_tokens_side = 4; /* a 4 x 4 token grid, merged 2 x 2 into a 2 x 2 prefix */
     mo.prefix_side = 2;
-    CHECK(mo.bidirectional_prompt == 0);
-    mo.bidirectional_prompt = 1; /* the prompt joins the image in the decoder's bidirectional prefix */
+    CHECK(mo.bidirectional_prompt == 1); /* the prompt joins the image in the decoder's bidirectional prefix */
     mo.grid_convs = 1;
     CHECK(de_model_create_for_world(dir, &mo, &model) == DE_OK);
     {

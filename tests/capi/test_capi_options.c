@@ -55,7 +55,7 @@ int main(void) {
     CHECK_OPTIONS(de_model_options, de_model_options_init, grid_convs,
                   o->image_size == 64 && o->dim == 128 && o->heads == 4 && o->encoder_layers == 2 && o->decoder_layers == 2 &&
                       o->seed == 0 && o->image_tokens_side == 8 && o->prefix_side == 8 && o->max_text_tokens == 64 &&
-                      o->bidirectional_prompt == 0 && o->grid_convs == 0);
+                      o->bidirectional_prompt == 1 && o->grid_convs == 0);
     CHECK_OPTIONS(de_train_options, de_train_options_init, grounding_weight,
                   o->steps == 300 && o->batch_size == 64 && o->learning_rate == 1e-3 && o->weight_decay == 0.01 &&
                       o->warmup_steps == 30 && o->grad_clip == 1.0 && o->seed == 0 && o->threads == 0 && o->with_rationale == 0 &&
