@@ -38,13 +38,15 @@ double forward_flops(const ModelConfig & c, int text_tokens, int vocab, bool gro
         flops += 2.0 * side * side * widths[std::min(i, 5)] * channels * 9;
         channels = widths[std::min(i, 5)];
     }
-    auto blocks = [&](int tokens, int layers) { return layers * tokens * (24.0 * c.dim * c.dim + 4.0 * tokens * c.dim); };
-    flops += blocks(c.image_tokens_side * c.image_tokens_side, c.encoder_layers);
+    // One block's `rows` query rows against `keys` keys (projections, MLP, attention).
+    auto block_rows = [&](int rows, int keys) { return rows * (24.0 * c.dim * c.dim + 4.0 * keys * c.dim); };
+    const int grid = c.image_tokens_side * c.image_tokens_side;
+    flops += c.encoder_layers * block_rows(grid, grid);
     // The decoder's last layer runs only the text rows (against all keys); of the image prefix it
     // computes keys and values alone.
     const int prefix = c.prefix_side * c.prefix_side, all = prefix + text_tokens;
-    flops += blocks(all, c.decoder_layers - 1) + text_tokens * (24.0 * c.dim * c.dim + 4.0 * all * c.dim) +
-             4.0 * prefix * c.dim * c.dim + 2.0 * text_tokens * c.dim * vocab;
+    flops += (c.decoder_layers - 1) * block_rows(all, all) + block_rows(text_tokens, all) + 4.0 * prefix * c.dim * c.dim +
+             2.0 * text_tokens * c.dim * vocab;
     if (grounding) flops += 2.0 * c.image_tokens_side * c.image_tokens_side * c.dim * vocab;
     return flops;
 }
