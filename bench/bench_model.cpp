@@ -1,7 +1,7 @@
 // The built-in MLLM's speed on this machine. One JSON object per measurement on stdout.
 //   model.sgemm_peak     a large LibTorch SGEMM (1024^3, all cores): the machine's peak FLOP/s
 //   model.train          stage 1 (captions) and stage 2 (questions): samples/s, FLOP/s, utilisation
-//   model.checkpoint     seconds per training checkpoint (weights + optimizer), from stage 2 with and without
+//   model.checkpoint     seconds per training checkpoint (weights + optimizer), timed around each write (30 stage-2 steps)
 //   model.score          questions/s on a circular benchmark, with and without the image-feature cache
 //   model.image_pipeline decode + resize + normalise images/s (what the background loader does)
 //   model.memory         peak resident memory
@@ -108,9 +108,11 @@ int main() {
         o.checkpoint_dir   = dir + "/checkpoints";
         const TrainReport r = model->train({{&seed, TrainSource::Kind::Questions, 1.0}}, o);
         const int n = kTrainSteps / o.checkpoint_every;
+        // Timed around each write, not as the difference from the run without checkpoints: a
+        // checkpoint costs less than the run-to-run spread of 30 steps.
         fmt::print("{{\"bench\":\"model.checkpoint\",\"steps\":{},\"checkpoints\":{},\"seconds\":{:.2f},\"seconds_without\":{:.2f},"
-                   "\"seconds_per_checkpoint\":{:.3f}}}\n",
-                   r.steps, n, r.seconds, stage2_seconds, (r.seconds - stage2_seconds) / n);
+                   "\"checkpoint_seconds\":{:.3f},\"seconds_per_checkpoint\":{:.3f}}}\n",
+                   r.steps, n, r.seconds, stage2_seconds, r.checkpoint_seconds, r.checkpoint_seconds / n);
     }
     // Both savings, one at a time: the image-feature cache and the shared per-question context.
     for (const auto & [cache, share] : {std::pair{true, true}, std::pair{true, false}, std::pair{false, false}}) {

@@ -88,6 +88,7 @@ struct TrainReport {
     std::vector<double> losses;  // mean loss per step
     std::vector<double> grounding_losses;  // the grounding objective's part, per step (when on)
     double              seconds = 0;
+    double              checkpoint_seconds = 0;  // the part of `seconds` spent writing checkpoints
     double              samples_per_second = 0;
     double              first_loss() const { return losses.empty() ? 0 : losses.front(); }
     double              last_loss(int window = 10) const;  // mean of the last `window` steps

@@ -173,8 +173,11 @@ public:
             report.losses.push_back(loss.item<double>());
             ++report.steps;
             reporter.update(step + 1);
-            if (options.checkpoint_every > 0 && !options.checkpoint_dir.empty() && (step + 1) % options.checkpoint_every == 0)
+            if (options.checkpoint_every > 0 && !options.checkpoint_dir.empty() && (step + 1) % options.checkpoint_every == 0) {
+                const auto written = std::chrono::steady_clock::now();
                 checkpoint(options, optimizer, head, step + 1);
+                report.checkpoint_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - written).count();
+            }
         }
         report.seconds            = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         report.samples_per_second = report.seconds > 0 ? report.steps * double(options.batch_size) / report.seconds : 0;
